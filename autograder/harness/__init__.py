@@ -1,0 +1,1 @@
+"""Code that runs beside the student's code, inside the sandbox. No reference answers here."""
