@@ -1,0 +1,45 @@
+"""Command line: ``python -m autograder --help`` lists the commands."""
+
+import argparse
+import importlib
+import sys
+
+# Each module adds its own subcommands with register(subparsers).
+COMMAND_MODULES = [
+    "autograder.build.cli",
+    "autograder.grade.cli",
+    "autograder.feedback.cli",
+    "autograder.export.cli",
+    "autograder.report.cli",
+    "autograder.demo",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder",
+        description="Build, grade and report the Linear Algebra for ML assignments.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="<command>")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):  # that part is not installed
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 0
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""``make release``: build every generated tree from ``source/``.
+
+For each assignment:
+
+* ``release/<id>/``: nbgrader ``generate_assignment`` (no solutions, no hidden tests);
+* ``solutions/<id>/``: nbgrader ``generate_solution``, executed, hidden tests removed;
+* ``release-otter/<id>/``: otter's student notebook, and ``build/otter/<id>/dist/``: its
+  autograder zip, both made by ``otter assign`` from a master derived from the source.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from autograder.build import notebook
+from autograder.build.otter import otter_master
+from autograder.paths import Course
+
+# What the Gradescope image needs to run the checks (otter installs these there).
+GRADING_REQUIREMENTS = ["numpy==2.4.6", "scipy==1.17.1", "scikit-learn==1.9.1", "matplotlib==3.11.2",
+                        "pandas==3.1.1", "torch==2.13.0"]
+
+
+def nbgrader(course: Course, *args: str) -> None:
+    run([sys.executable, "-m", "nbgrader", *args, "--force", "--log-level=WARN"], cwd=course.root)
+
+
+def tool_env() -> dict:
+    """The environment for nbgrader and otter: this interpreter's bin first on PATH
+    (nbgrader calls ``alembic`` by name)."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def run(argv: list[str], cwd: Path) -> None:
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=tool_env())
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} failed in {cwd}:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+
+
+def build_release(course: Course, assignment: str) -> Path:
+    nbgrader(course, "generate_assignment", assignment)
+    path = course.release_notebook(assignment)
+    notebook.write(notebook.normalise(notebook.read(path)), path)
+    return path
+
+
+def build_solution(course: Course, assignment: str) -> Path:
+    nbgrader(course, "generate_solution", assignment)
+    path = course.solution_notebook(assignment)
+    notebook.write(notebook.normalise(notebook.read(path), keep_outputs=True), path)
+    return path
+
+
+def build_otter(course: Course, assignment: str) -> Path:
+    """Write the otter master, run ``otter assign``, keep the student notebook."""
+    work = course.build / "otter" / assignment
+    shutil.rmtree(work, ignore_errors=True)
+    master_dir = work / "master"
+    master_dir.mkdir(parents=True)
+    data = course.data_files(assignment)
+    for f in data:
+        shutil.copy(f, master_dir / f.name)
+    (master_dir / "requirements.txt").write_text("\n".join(GRADING_REQUIREMENTS) + "\n")
+    shutil.copytree(course.package, master_dir / "autograder",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    master = otter_master(notebook.read(course.source_notebook(assignment)), assignment,
+                          "requirements.txt", [f.name for f in data])
+    notebook.write(master, master_dir / f"{assignment}.ipynb")
+    run([sys.executable, "-m", "otter", "assign", "--no-pdfs", f"master/{assignment}.ipynb", "dist"], cwd=work)
+
+    out_dir = course.otter_release / assignment
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
+    student = notebook.read(work / "dist" / "student" / f"{assignment}.ipynb")
+    notebook.write(notebook.normalise(student), out_dir / f"{assignment}.ipynb")
+    for f in data:
+        shutil.copy(f, out_dir / f.name)
+    return out_dir / f"{assignment}.ipynb"
+
+
+def otter_zip(course: Course, assignment: str) -> Path:
+    zips = sorted((course.build / "otter" / assignment / "dist" / "autograder").glob("*.zip"))
+    if not zips:
+        raise FileNotFoundError(f"no otter autograder zip for {assignment}: run `make release` first")
+    return zips[-1]
+
+
+def build(course: Course, assignments: list[str] | None = None, otter: bool = True, log=print) -> None:
+    for assignment in assignments or course.assignments():
+        log(f"{assignment}: nbgrader release")
+        build_release(course, assignment)
+        log(f"{assignment}: executed solutions")
+        build_solution(course, assignment)
+        if otter:
+            log(f"{assignment}: otter student notebook and autograder zip")
+            build_otter(course, assignment)

@@ -1,0 +1,84 @@
+"""The grading result of one submission: what the engine writes and every report reads.
+
+One file per submission, ``grades/<assignment>/<student_id>/result.json``, written
+atomically once the submission is graded. Scores are also recorded in the nbgrader
+gradebook; this file adds what the gradebook has no place for (the diagnosis of each
+failed check, the status and reason of a submission that could not be graded).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+STATUSES = ("graded", "error", "timeout", "invalid")
+
+
+@dataclass
+class QuestionResult:
+    """One graded cell (an nbgrader grade id)."""
+
+    question: str  # the grade id, e.g. "cosine_values"
+    score: float
+    max_score: float
+    status: str = "graded"  # graded | error | timeout | invalid
+    feedback: str = ""  # what the student reads; never reference values or hidden source
+    mistake: str | None = None  # the named diagnosis ("not_centred"), for class analytics
+    checks: list[str] = field(default_factory=list)  # registered check ids in this cell
+    manual: bool = False  # graded by hand in formgrader
+
+
+@dataclass
+class SubmissionResult:
+    student_id: str
+    assignment: str
+    notebook: str
+    status: str  # graded | error | timeout | invalid
+    reason: str = ""  # why, when status is not "graded"
+    questions: list[QuestionResult] = field(default_factory=list)
+    sha256: str = ""  # of the submitted notebook file, to notice a changed submission
+    duration_s: float = 0.0
+    graded_at: str = ""  # ISO 8601, UTC
+
+    @property
+    def score(self) -> float:
+        return sum(q.score for q in self.questions)
+
+    @property
+    def max_score(self) -> float:
+        return sum(q.max_score for q in self.questions)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SubmissionResult":
+        questions = [QuestionResult(**q) for q in data.pop("questions", [])]
+        return cls(questions=questions, **data)
+
+    def save(self, root: Path) -> Path:
+        path = result_path(root, self.assignment, self.student_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a grader killed mid-write leaves the old file or none, never half.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(self.to_json())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        return path
+
+
+def result_path(root: Path, assignment: str, student_id: str) -> Path:
+    return Path(root) / assignment / student_id / "result.json"
+
+
+def load_results(root: Path, assignment: str) -> list[SubmissionResult]:
+    """Every saved result of an assignment, sorted by student id."""
+    out = []
+    for path in sorted((Path(root) / assignment).glob("*/result.json")):
+        out.append(SubmissionResult.from_dict(json.loads(path.read_text())))
+    return out

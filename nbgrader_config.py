@@ -1,0 +1,35 @@
+"""nbgrader configuration for the course. The course directory is this repository."""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by nbgrader
+
+c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+c.CourseDirectory.course_id = "la4ml"
+c.CourseDirectory.db_url = f"sqlite:///{Path(__file__).resolve().parent / 'gradebook.db'}"
+
+# Student notebooks carry no outputs; hidden tests never reach them.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# A cell that runs longer than this is stopped (nbgrader's limit is per cell).
+c.ExecutePreprocessor.timeout = 120
+c.Execute.timeout = 120
+
+# Feedback never shows hidden-test source (nbgrader's default feedback does).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+
+# Executed solutions, without hidden tests, go to solutions/<id>/.
+c.CourseDirectory.solution_directory = "solutions"
+c.GenerateSolution.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.Execute",
+]
