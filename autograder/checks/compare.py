@@ -73,6 +73,9 @@ def judge_value(
     if outcome.error:
         if outcome.kind:  # it returned, but something the grader cannot read as numbers
             return Verdict(False, describe_failure(case, f"{what} cannot be used: {outcome.error}"), "wrong_type")
+        if outcome.error.startswith("NotImplementedError"):
+            return Verdict(False, "not answered yet: your code raised NotImplementedError; replace the "
+                                  "`raise NotImplementedError()` line with your solution", "error")
         return Verdict(False, describe_failure(case, f"your code raised an error: {outcome.error}"), "error")
     received = outcome.value
     expected = np.asarray(expected)

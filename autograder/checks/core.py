@@ -71,6 +71,8 @@ class Check:
                 return verdict
         rng = rng if rng is not None else fresh_rng()
         cases = self.make_cases(rng)
+        import autograder.harness.probes_all  # noqa: F401 - topic probes register themselves
+
         probe = PROBES[self.probe]
         outcomes = [probe(fn, case.args) for case in cases]
         return self.judge(cases, outcomes)

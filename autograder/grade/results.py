@@ -42,6 +42,8 @@ class SubmissionResult:
     sha256: str = ""  # of the submitted notebook file, to notice a changed submission
     duration_s: float = 0.0
     graded_at: str = ""  # ISO 8601, UTC
+    source_version: str = ""  # of the source notebook it was graded against
+    submitted_at: str = ""  # ISO 8601 from nbgrader's timestamp.txt, when there is one
 
     @property
     def score(self) -> float:

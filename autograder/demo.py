@@ -1,0 +1,134 @@
+"""``python -m autograder demo``: the whole pipeline on a synthetic class, end to end.
+
+Builds every assignment from source/, makes a class of 01-vectors submissions (the
+reference, typical mistakes taken from the check catalogues, a blank notebook, one that
+crashes the kernel, one that never stops, a broken file), grades it in the sandbox, then
+writes feedback pages, LMS exports and the class report.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import time
+from pathlib import Path
+
+from autograder.build import notebook
+from autograder.paths import Course
+
+ASSIGNMENT = "01-vectors"
+# Students who each make one catalogued mistake: (student id, check id, mistake name).
+MISTAKE_STUDENTS = [
+    ("bea", "vectors.cosine_pairwise", "one_norm"),
+    ("chen", "vectors.cosine_zero_vectors", "nan_for_zero"),
+    ("dara", "vectors.nearest_neighbours", "ascending"),
+    ("eli", "vectors.dot", "elementwise"),
+    ("fay", "vectors.cosine_batched", "transposed"),
+]
+HOSTILE = {
+    "gus-crash": "import os\nos._exit(3)\n",
+    "hal-loop": "while True:\n    pass\n",
+}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("demo", help="run the whole pipeline on a synthetic class")
+    p.add_argument("--course", default=None)
+    p.add_argument("--skip-build", action="store_true", help="use the generated trees as they are")
+    p.add_argument("--sandbox", default="auto", choices=["auto", "bwrap", "none"])
+    p.set_defaults(func=main)
+
+
+def _catalogue(course: Course, topic: str):
+    path = course.root / "tests" / "catalogues" / f"{topic}.py"
+    spec = importlib.util.spec_from_file_location(f"catalogue_{topic}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _with_answer(nb, grade_id: str, code: str):
+    nb = json.loads(json.dumps(nb))
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            cell["source"] = code
+            return nb
+    raise KeyError(grade_id)
+
+
+def make_class(course: Course, out: Path) -> list[str]:
+    """Write the synthetic class into ``out/<student>/<assignment>/``; returns student ids."""
+    from autograder.checks import REGISTRY, load_all
+
+    load_all()
+    shutil.rmtree(out, ignore_errors=True)
+    solution = json.loads(course.solution_notebook(ASSIGNMENT).read_text())
+    release = json.loads(course.release_notebook(ASSIGNMENT).read_text())
+    catalogue = _catalogue(course, "vectors")
+    students: dict[str, object] = {"ada-reference": solution, "ivo-blank": release}
+    for student, check_id, mistake in MISTAKE_STUDENTS:
+        entries = [e for e in catalogue.MISTAKES.get(check_id, []) if e[0] == mistake]
+        if not entries:
+            continue
+        target = REGISTRY[check_id].target
+        students[student] = _with_answer(solution, target, entries[0][1])
+    first = next(c for c in solution["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    for student, code in HOSTILE.items():
+        students[student] = _with_answer(solution, first["metadata"]["nbgrader"]["grade_id"], code)
+    for student, nb in students.items():
+        folder = out / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(nb, indent=1))
+    broken = out / "jo-broken" / ASSIGNMENT
+    broken.mkdir(parents=True)
+    (broken / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [ {"cell_type": "code", "sou')
+    return sorted([*students, "jo-broken"])
+
+
+def main(args) -> int:
+    course = Course.find(args.course)
+    started = time.monotonic()
+    if not args.skip_build:
+        print("== 1. Build every assignment from source/ (nbgrader, otter, executed solutions)")
+        from autograder.build.release import build
+
+        build(course)
+    demo = course.root / "demo"
+    print(f"\n== 2. A synthetic class for {ASSIGNMENT} in {demo / 'submitted'}")
+    students = make_class(course, demo / "submitted")
+    print("   " + ", ".join(students))
+
+    print("\n== 3. Grade the class")
+    from autograder.grade.batch import Options, grade_class
+    from autograder.grade.summary import print_summary
+
+    shutil.rmtree(course.grades / ASSIGNMENT, ignore_errors=True)
+    csv_path = demo / "grades.csv"
+    results = grade_class(course, ASSIGNMENT, Options(submitted=demo / "submitted", csv=csv_path,
+                                                      sandbox=args.sandbox, force=True))
+    print()
+    print_summary(results)
+    print(f"\n   long CSV: {csv_path}")
+    _after_grading(course, demo)
+    print(f"\nDemo finished in {time.monotonic() - started:.0f} s. Everything it wrote is under {demo}/.")
+    return 0
+
+
+def _after_grading(course: Course, demo: Path) -> None:
+    """Feedback, exports and the report, by the commands a TA would type."""
+    from autograder.__main__ import main as cli
+
+    steps = [
+        ("feedback pages", ["feedback", ASSIGNMENT, "--course", str(course.root), "--out", str(demo / "feedback")]),
+        ("report", ["report", ASSIGNMENT, "--course", str(course.root), "--out", str(demo / "report")]),
+    ]
+    for fmt in ("nbgrader", "wide", "canvas", "moodle", "gradescope"):
+        steps.append((f"{fmt} export", ["export", ASSIGNMENT, "--format", fmt, "--course", str(course.root),
+                                        "--out", str(demo / "exports")]))
+    for n, (what, argv) in enumerate(steps, start=4):
+        print(f"\n== {n}. {what}: python -m autograder {' '.join(argv[:2])} ...")
+        try:
+            cli(argv)
+        except SystemExit as exc:  # argparse: the command is not available
+            print(f"   skipped ({what} is not available: exit {exc.code})")

@@ -1,0 +1,180 @@
+"""Grade a class: in parallel on Dask, resumable, one bad submission never stops the batch.
+
+Each finished submission is written at once (gradebook, then ``result.json`` as the
+completion mark), so a grader killed at any moment loses only the work in flight; the
+same command run again skips every submission whose notebook and source are unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from autograder.grade import gradebook
+from autograder.grade.csvout import write_csv
+from autograder.grade.engine import grade_submission, unanswered
+from autograder.grade.plan import Plan, load_plan
+from autograder.grade.results import SubmissionResult, load_results, result_path
+from autograder.grade.submission import Submission, discover
+from autograder.paths import Course
+
+
+@dataclass
+class Options:
+    submitted: Path
+    csv: Path | None = None
+    db_url: str | None = None
+    sandbox: str = "auto"
+    workers: int = 0  # 0: one per core
+    scheduler: str | None = None  # a Dask scheduler address; None: a local cluster
+    students: tuple[str, ...] = ()
+    question: str | None = None
+    force: bool = False
+    progress: bool = True
+
+
+def grade_class(course: Course, assignment: str, opts: Options, log=print) -> list[SubmissionResult]:
+    from autograder.sandbox import Limits, get_sandbox
+
+    plan = load_plan(course, assignment)
+    db_url = opts.db_url or course.db_url
+    gradebook.ensure_assignment(db_url, plan)
+    sandbox = get_sandbox(opts.sandbox)
+    if not sandbox.isolated:
+        log("warning: grading WITHOUT a sandbox: submissions run with your permissions and are not isolated")
+    submissions = discover(Path(opts.submitted), assignment, plan.notebook)
+    if opts.students:
+        wanted = set(opts.students)
+        missing = wanted - {s.student_id for s in submissions}
+        if missing:
+            raise FileNotFoundError(f"no submission for {', '.join(sorted(missing))} in {opts.submitted}")
+        submissions = [s for s in submissions if s.student_id in wanted]
+    todo = [s for s in submissions if opts.force or opts.question or not _up_to_date(course, plan, s)]
+    log(f"{assignment}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
+        f"{len(todo)} to grade (sandbox: {sandbox.name})")
+
+    limits = Limits()
+    failed = 0
+    bar = tqdm(total=len(todo), unit="nb", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
+    for submission, result in _run_all(course, plan, todo, sandbox, limits, opts):
+        if result.reason.startswith(GRADER_FAILED):
+            # Not the student's doing: leave it ungraded so the next run tries again.
+            failed += 1
+            tqdm.write(f"{submission.student_id}: {result.reason} (not saved; run again to retry)", file=sys.stderr)
+            bar.update(1)
+            continue
+        if opts.question:
+            result = _only_question(course, plan, submission, result, opts.question)
+        _save(course, db_url, plan, submission, result)
+        failed += result.status != "graded"
+        bar.update(1)
+        bar.set_postfix(done=bar.n, failed=failed, left=len(todo) - bar.n)
+    bar.close()
+
+    ids = {s.student_id for s in submissions}
+    results = [r for r in load_results(course.grades, assignment) if r.student_id in ids]
+    if opts.csv:
+        write_csv(Path(opts.csv), results)
+    return results
+
+
+def _up_to_date(course: Course, plan: Plan, submission: Submission) -> bool:
+    path = result_path(course.grades, plan.assignment, submission.student_id)
+    if not path.exists():
+        return False
+    try:
+        old = SubmissionResult.from_dict(__import__("json").loads(path.read_text()))
+    except (ValueError, TypeError):
+        return False
+    return old.sha256 == submission.sha256() and old.source_version == plan.fingerprint
+
+
+def _only_question(course, plan, submission, fresh: SubmissionResult, question: str) -> SubmissionResult:
+    """Regrade one question: keep every other question's saved result."""
+    if question not in {c.grade_id for c in plan.cells}:
+        raise ValueError(f"{plan.assignment} has no graded cell {question!r}")
+    path = result_path(course.grades, plan.assignment, submission.student_id)
+    if not path.exists():
+        return fresh
+    old = SubmissionResult.from_dict(__import__("json").loads(path.read_text()))
+    new_q = {q.question: q for q in fresh.questions}
+    old.questions = [new_q[q.question] if q.question == question else q for q in old.questions]
+    old.graded_at = fresh.graded_at
+    return old
+
+
+def _save(course, db_url, plan, submission, result) -> None:
+    result.source_version = plan.fingerprint
+    if submission.submitted_at:
+        result.submitted_at = submission.submitted_at.isoformat()
+    gradebook.record(db_url, plan, result, submission.submitted_at)
+    result.save(course.grades)  # last: its presence means "done"
+
+
+# --- running: a Dask cluster (local by default) --------------------------------------
+
+GRADER_FAILED = "the grader itself failed"
+_SLOTS: queue.Queue | None = None
+_SLOTS_LOCK = threading.Lock()
+
+
+def _slot_pool(size: int = 64) -> queue.Queue:
+    """Sandbox slots in this process: each concurrent run gets its own slot (and uid)."""
+    global _SLOTS
+    with _SLOTS_LOCK:
+        if _SLOTS is None:
+            _SLOTS = queue.Queue()
+            base = (os.getpid() % 100) * size
+            for n in range(size):
+                _SLOTS.put(base + n)
+    return _SLOTS
+
+
+def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_name: str, limits):
+    """One unit of work for a Dask worker (importable, so remote workers can run it)."""
+    from autograder.sandbox import get_sandbox
+
+    pool = _slot_pool()
+    slot = pool.get()
+    try:
+        try:
+            return grade_submission(Course(Path(course_root)), plan, submission, get_sandbox(sandbox_name), limits, slot)
+        except Exception as exc:  # noqa: BLE001 - the batch goes on; the TA sees why
+            return unanswered(plan, submission, "error", f"{GRADER_FAILED}: {type(exc).__name__}: {exc}")
+    finally:
+        pool.put(slot)
+
+
+def _run_all(course, plan, todo, sandbox, limits, opts):
+    if not todo:
+        return
+    from distributed import Client, LocalCluster, as_completed
+
+    workers = opts.workers or os.cpu_count() or 1
+    if opts.scheduler:
+        client = Client(opts.scheduler)
+        cluster = None
+    else:
+        cluster = LocalCluster(n_workers=1, threads_per_worker=workers, processes=False,
+                               dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+    try:
+        futures = {client.submit(grade_task, str(course.root), plan, s, sandbox.name, limits, pure=False): s
+                   for s in todo}
+        for future in as_completed(futures):
+            submission = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker, say; the submission stays to do
+                result = unanswered(plan, submission, "error", f"{GRADER_FAILED}: {type(exc).__name__}: {exc}")
+            yield submission, result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,221 @@
+"""Grade one submission: run it in a sandbox, judge what it returns outside the sandbox.
+
+The trusted process draws the inputs, keeps the seed, and compares. The sandbox only ever
+sees the student's code, the inputs and the probes; it hands back plain arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from autograder.checks import REGISTRY, Verdict, load_all
+from autograder.checks.core import fresh_rng
+from autograder.grade.plan import Plan
+from autograder.grade.results import QuestionResult, SubmissionResult
+from autograder.grade.submission import InvalidSubmission, Submission, merge, read_notebook
+from autograder.harness import wire
+from autograder.paths import PACKAGE, Course
+
+MAX_ATTEMPTS = 4  # a run, plus reruns that skip a cell or check that hung or crashed
+MAX_OUTCOME_BYTES = 600 * 2**20
+BOOT = "import os, sys; sys.path.insert(0, os.getcwd()); from autograder.harness.run import main; sys.exit(main('.'))"
+
+
+def sandbox_argv(python: str = sys.executable) -> list[str]:
+    env = ["HOME=/tmp", "MPLBACKEND=Agg", "MPLCONFIGDIR=/tmp", "OMP_NUM_THREADS=1", "MKL_NUM_THREADS=1",
+           "OPENBLAS_NUM_THREADS=1", "PYTHONDONTWRITEBYTECODE=1", "PYTHONHASHSEED=0", "LC_ALL=C.UTF-8",
+           "AUTOGRADER_PROGRESS_FD=3", "PATH=/usr/bin:/bin"]
+    return ["/usr/bin/env", "-i", *env, python, "-I", "-c", BOOT]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def unanswered(plan: Plan, submission: Submission, status: str, reason: str) -> SubmissionResult:
+    """A result with every question at 0, for a submission that could not be run."""
+    questions = [QuestionResult(c.grade_id, 0.0, c.points, status=status, feedback=reason,
+                                checks=[k.check_id for k in c.calls], manual=c.manual) for c in plan.cells]
+    return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, reason, questions,
+                            sha256=submission.sha256(), graded_at=_now())
+
+
+def grade_submission(course: Course, plan: Plan, submission: Submission, sandbox, limits, slot: int = 0,
+                     rng: np.random.Generator | None = None) -> SubmissionResult:
+    started = time.monotonic()
+    result = _grade(course, plan, submission, sandbox, limits, slot, rng or fresh_rng())
+    result.duration_s = round(time.monotonic() - started, 3)
+    return result
+
+
+def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionResult:
+    load_all()
+    if submission.path is None:
+        return unanswered(plan, submission, "invalid", submission.problem)
+    try:
+        nb = read_notebook(submission.path)
+    except InvalidSubmission as exc:
+        return unanswered(plan, submission, "invalid", str(exc))
+    merged = merge(plan.source, nb)
+    calls = {f"{call.check_id}@{call.target}": call for cell in plan.cells for call in cell.calls}
+    cases = {key: REGISTRY[call.check_id].make_cases(rng) for key, call in calls.items()}
+
+    with tempfile.TemporaryDirectory(prefix="la4ml-grade-") as tmp:
+        work = Path(tmp) / "work"
+        _prepare(work, course, plan, merged, calls, cases)
+        outcomes, skipped, problem = _run(work, sandbox, limits, slot)
+
+    notes = [n for n in (submission.note, *merged.notes) if n]
+    status = "graded"
+    if problem:
+        status = problem[0]
+        notes.append(problem[1])
+    questions = []
+    for cell in plan.cells:
+        questions.append(_judge_cell(cell, merged.code, cases, outcomes, skipped))
+    if outcomes is None:
+        status = problem[0] if problem else "error"
+    return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
+                            questions, sha256=submission.sha256(), graded_at=_now())
+
+
+def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> None:
+    """The job directory: the harness (never the checks), the job, the inputs, data files."""
+    (work / "autograder" / "harness").mkdir(parents=True)
+    (work / "autograder" / "__init__.py").write_text("")
+    for f in (PACKAGE / "harness").glob("*.py"):
+        shutil.copy(f, work / "autograder" / "harness" / f.name)
+    for f in course.data_files(plan.assignment):
+        shutil.copy(f, work / f.name)
+    checks = [{"id": key, "target": call.target, "probe": REGISTRY[call.check_id].probe, "unit": f"check:{key}"}
+              for key, call in calls.items()]
+    job = {"cells": merged.cells, "checks": checks, "skip": []}
+    (work / "job.json").write_text(json.dumps(job))
+    doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
+    (work / "args.json").write_text(json.dumps(doc))
+    wire.save_arrays(work / "args.npz", arrays)
+
+
+def _run(work: Path, sandbox, limits, slot):
+    """Run the job, rerunning without any unit that hung or crashed. Returns the outcomes
+    (or None), the skipped units with why, and (status, reason) if something went wrong."""
+    skipped: dict[str, str] = {}
+    problem = None
+    deadline = time.monotonic() + limits.wall_s
+    for _attempt in range(MAX_ATTEMPTS):
+        last = {"unit": None}
+
+        def on_progress(line: str) -> None:
+            if line.startswith("unit "):
+                last["unit"] = line[5:].strip()[:300]
+
+        for name in ("outcomes.json", "outcomes.npz"):
+            if (work / name).exists() or (work / name).is_symlink():
+                (work / name).unlink()
+        left = deadline - time.monotonic()
+        if left <= 1:
+            problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")
+            break
+        run = sandbox.run(sandbox_argv(), work, _replace(limits, wall_s=left), slot, on_progress)
+        outcomes = _read_outcomes(work) if run.returncode == 0 and not run.timed_out else None
+        if outcomes is not None:
+            return outcomes, skipped, problem
+        unit = last["unit"]
+        why = _why(run, unit)
+        if unit is None or unit in skipped or not unit.startswith(("cell:", "check:")):
+            return None, skipped, ("timeout" if run.timed_out else "error", why)
+        skipped[unit] = why
+        problem = ("timeout" if run.timed_out else "error", why)
+        job = json.loads((work / "job.json").read_text())
+        job["skip"] = sorted(skipped)
+        (work / "job.json").write_text(json.dumps(job))
+    return None, skipped, problem or ("error", "the notebook could not be run")
+
+
+def _why(run, unit: str | None) -> str:
+    where = "before any cell ran" if unit is None else _unit_name(unit)
+    if run.timed_out:
+        return f"{where} was stopped: {run.killed_reason or 'time limit'}"
+    if run.killed_reason:
+        return f"{where} was stopped: {run.killed_reason}"
+    return f"{where} ended the grading process (exit code {run.returncode})"
+
+
+def _unit_name(unit: str) -> str:
+    if unit.startswith("cell:"):
+        return f"code cell {int(unit[5:]) + 1}"
+    if unit.startswith("check:"):
+        return f"the hidden check {unit[6:].split('@')[0]}"
+    return unit
+
+
+def _read_outcomes(work: Path):
+    """Read the sandbox's answer without following links or trusting sizes."""
+    try:
+        doc = json.loads(_read_regular(work / "outcomes.json", 16 * 2**20))
+        tmp = work / ".outcomes-verified.npz"
+        tmp.write_bytes(_read_regular(work / "outcomes.npz", MAX_OUTCOME_BYTES))
+        arrays = wire.load_arrays(tmp)
+        return wire.unpack_outcomes(doc, arrays)
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Exception):  # noqa: BLE001
+        return None
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise ValueError(f"{path.name} is not a plain file of a sane size")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def _judge_cell(cell, code: str, cases, outcomes, skipped) -> QuestionResult:
+    checks = [c.check_id for c in cell.calls]
+    if cell.manual:
+        return QuestionResult(cell.grade_id, 0.0, cell.points, "graded", "graded by hand", manual=True)
+    for call in cell.calls:
+        key = f"{call.check_id}@{call.target}"
+        check = REGISTRY[call.check_id]
+        unit = f"check:{key}"
+        if unit in skipped:
+            verdict = Verdict(False, f"`{call.target}` did not finish on the hidden inputs: {skipped[unit]}",
+                              "timeout")
+        elif outcomes is None:
+            verdict = Verdict(False, "the notebook could not be run to the end, so this was not checked", "not_run")
+        else:
+            verdict = check.scan(code) or _judge(check, cases[key], outcomes.get(key))
+        if not verdict.passed:
+            status = "timeout" if verdict.mistake == "timeout" else "graded"
+            return QuestionResult(cell.grade_id, 0.0, cell.points, status, f"{call.target}: {verdict.message}",
+                                  verdict.mistake, checks)
+    return QuestionResult(cell.grade_id, cell.points, cell.points, "graded", "passed", None, checks)
+
+
+def _judge(check, cases, outcomes) -> Verdict:
+    if outcomes is None or len(outcomes) != len(cases):
+        return Verdict(False, "the grader received no result for this check", "missing")
+    try:
+        return check.judge(cases, outcomes)
+    except Exception as exc:  # noqa: BLE001 - odd answers must not stop the batch
+        return Verdict(False, f"the answer could not be judged ({type(exc).__name__}); "
+                              "check its type and shape against the prompt", "unjudgeable")
+
+
+def _replace(limits, **changes):
+    from dataclasses import replace
+
+    return replace(limits, **changes)

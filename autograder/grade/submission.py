@@ -1,0 +1,180 @@
+"""Find submissions, read them defensively, and rebuild the notebook that gets graded.
+
+The graded notebook is the trusted source notebook with the student's answers put back
+in: solution cells (matched by nbgrader grade id) and the student's own extra cells come
+from the submission; locked cells, tests and hidden checks always come from the source.
+So deleting, moving, retyping or editing protected cells changes nothing but the answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+from autograder.build import notebook
+
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+
+
+class InvalidSubmission(ValueError):
+    """The submission cannot be graded; the message says why, for the student and the TA."""
+
+
+@dataclass
+class Submission:
+    student_id: str
+    path: Path | None  # the notebook file, or None when there is none to grade
+    problem: str = ""  # why the submission is invalid, when it is
+    note: str = ""  # something the TA should know although it was graded
+    submitted_at: datetime | None = None
+
+    def sha256(self) -> str:
+        if self.path is None or not self.path.is_file():
+            return ""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def discover(submitted: Path, assignment: str, notebook_name: str) -> list[Submission]:
+    """Submissions under ``submitted``: ``<student>/<nb>.ipynb`` or nbgrader's
+    ``<student>/<assignment>/<nb>.ipynb``."""
+    if not submitted.is_dir():
+        raise FileNotFoundError(f"{submitted} is not a directory of submissions")
+    out = []
+    for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        folder = student_dir / assignment if (student_dir / assignment).is_dir() else student_dir
+        out.append(_pick_notebook(student_dir.name, folder, notebook_name))
+    return out
+
+
+def _pick_notebook(student_id: str, folder: Path, notebook_name: str) -> Submission:
+    submitted_at = _timestamp(folder)
+    expected = folder / notebook_name
+    if expected.is_file():
+        return Submission(student_id, expected, submitted_at=submitted_at)
+    found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if len(found) == 1:
+        return Submission(student_id, found[0], note=f"notebook was named {found[0].name}, expected {notebook_name}",
+                          submitted_at=submitted_at)
+    if not found:
+        return Submission(student_id, None, problem=f"no notebook found; expected {notebook_name}")
+    names = ", ".join(p.name for p in found)
+    return Submission(student_id, None, problem=f"{len(found)} notebooks ({names}) and none named {notebook_name}")
+
+
+def _timestamp(folder: Path) -> datetime | None:
+    """nbgrader's ``timestamp.txt``, if the submission has one."""
+    path = folder / "timestamp.txt"
+    if not path.is_file():
+        return None
+    try:
+        return datetime.fromisoformat(path.read_text().strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Parse a submitted notebook or raise InvalidSubmission with a readable reason."""
+    size = path.stat().st_size
+    if size == 0:
+        raise InvalidSubmission("the notebook file is empty (0 bytes)")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise InvalidSubmission(f"the notebook is {size / 2**20:.0f} MB; clear its outputs and submit again "
+                                f"(limit {MAX_NOTEBOOK_BYTES // 2**20} MB)")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidSubmission(f"the notebook is not UTF-8 text (bad byte at position {exc.start}); "
+                                "save it again from Jupyter") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidSubmission(f"the notebook is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                                f"{exc.msg}); it may be truncated or edited by hand") from None
+    if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
+        raise InvalidSubmission("the file is JSON but not a Jupyter notebook (no cells)")
+    major = data.get("nbformat")
+    if major not in (3, 4):
+        raise InvalidSubmission(f"unsupported notebook format version {major!r}; expected 4")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises several types for broken structure
+        raise InvalidSubmission(f"the notebook structure is broken: {str(exc)[:200]}") from None
+    return nb
+
+
+@dataclass
+class Merged:
+    cells: list[dict]  # [{"unit": "cell:<n>", "source": ...}] in execution order
+    code: str  # all of the student's code, for the "from scratch" scan
+    notes: list[str] = field(default_factory=list)
+
+
+def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Merged:
+    """The code to execute: source cells with the student's answers put back in."""
+    by_id: dict[str, list] = {}
+    extras_after: dict[str, list] = {}
+    last_known = ""
+    source_ids = {notebook.grade_id(c) for c in source.cells if notebook.grade_id(c)}
+    source_cell_ids = {notebook.cell_id(i) for i in range(len(source.cells))}
+    for cell in submitted.cells:
+        gid = notebook.grade_id(cell)
+        if gid in source_ids:
+            by_id.setdefault(gid, []).append(cell)
+            last_known = gid
+        elif cell.get("cell_type") == "code" and cell.get("id") in source_cell_ids:
+            by_id.setdefault(f"id:{cell['id']}", []).append(cell)
+            last_known = f"id:{cell['id']}"
+        elif cell.get("cell_type") == "code" and not gid:
+            extras_after.setdefault(last_known, []).append(cell)  # the student's own cell
+
+    notes, cells, code = [], [], []
+
+    def add(unit, text, student=False):
+        cells.append({"unit": unit, "source": text})
+        if student:
+            code.append(text)
+
+    for extra in extras_after.get("", []):
+        add(f"cell:{len(cells)}", extra.source, True)
+    for index, cell in enumerate(source.cells):
+        gid = notebook.grade_id(cell)
+        if cell.cell_type != "code" or notebook.is_hidden_check(cell) or notebook.is_public_test(cell):
+            key = gid
+        elif notebook.is_solution(cell):
+            mine = by_id.get(gid, [])
+            if not mine:
+                notes.append(f"answer cell {gid} is missing from the submission; graded as unanswered")
+                add(f"cell:{len(cells)}", _stub(cell.source))
+            else:
+                if len(mine) > 1:
+                    notes.append(f"answer cell {gid} appears {len(mine)} times; the first copy was graded")
+                if mine[0].get("cell_type") != "code":
+                    notes.append(f"answer cell {gid} was changed to {mine[0].get('cell_type')}; graded as unanswered")
+                    add(f"cell:{len(cells)}", _stub(cell.source))
+                else:
+                    add(f"cell:{len(cells)}", mine[0].source, True)
+            key = gid
+        elif notebook.meta(cell).get("locked"):
+            add(f"cell:{len(cells)}", cell.source)  # locked: always the source version
+            key = gid
+        else:
+            key = f"id:{notebook.cell_id(index)}"
+            mine = by_id.get(key, [])
+            text = mine[0].source if mine else cell.source
+            add(f"cell:{len(cells)}", text, bool(mine))
+        for extra in extras_after.get(key, []):
+            add(f"cell:{len(cells)}", extra.source, True)
+    return Merged(cells, "\n".join(code), notes)
+
+
+def _stub(source: str) -> str:
+    """An unanswered solution cell: keep the definitions' shape, raise when called."""
+    import re
+
+    return re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "raise NotImplementedError()", source, flags=re.S)

@@ -1,0 +1,128 @@
+"""The job that runs inside the sandbox: execute a submission's cells, then probe its objects.
+
+Reads ``job.json`` and ``args.json``/``args.npz`` from the working directory, writes
+``outcomes.json``/``outcomes.npz``. Before each unit of work (a cell, a check) it reports
+``unit <name>`` on the progress pipe, so the trusted grader knows where a submission hung
+or crashed and can run it again without that unit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import linecache
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np  # noqa: F401 - imported before student code can tamper with it
+
+from autograder.harness import wire
+from autograder.harness.probes import PROBES, Outcome
+
+MAGIC_LINE = re.compile(r"^(\s*)[%!].*$", re.M)
+OUTPUT_CAP = 64 * 1024
+
+
+class _CappedText(io.TextIOBase):
+    """Keeps the first few kB a submission prints and drops the rest."""
+
+    def __init__(self):
+        self.kept, self.size = [], 0
+
+    def write(self, s):
+        if self.size < OUTPUT_CAP:
+            self.kept.append(s[: OUTPUT_CAP - self.size])
+        self.size += len(s)
+        return len(s)
+
+
+def _progress():
+    fd = os.environ.get("AUTOGRADER_PROGRESS_FD")
+    if not fd:
+        return lambda unit: None
+    try:
+        pipe = os.fdopen(int(fd), "w", buffering=1)
+    except OSError:
+        return lambda unit: None
+
+    def report(unit):
+        try:
+            pipe.write(f"unit {unit}\n")
+            pipe.flush()
+        except (OSError, ValueError):
+            pass
+
+    return report
+
+
+def strip_magics(source: str) -> str:
+    """IPython magics and shell escapes are not run when grading; keep the line count."""
+    return MAGIC_LINE.sub(lambda m: f"{m.group(1)}pass  # magic removed for grading", source)
+
+
+def run_cells(cells: list[dict], skip: set[str], namespace: dict, report) -> None:
+    for cell in cells:
+        if cell["unit"] in skip:
+            continue
+        report(cell["unit"])
+        source = strip_magics(cell["source"])
+        filename = f"<cell {cell['unit']}>"
+        # Registered with linecache so error messages can quote the student's line.
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        try:
+            code = compile(source, filename, "exec")
+            exec(code, namespace)
+        except BaseException:  # noqa: BLE001 - a student's error, SystemExit included, stays theirs
+            continue
+
+
+def probe_checks(checks: list[dict], args: dict, skip: set[str], namespace: dict, report) -> dict:
+    outcomes = {}
+    for check in checks:
+        if check["unit"] in skip:
+            continue
+        report(check["unit"])
+        obj = namespace.get(check["target"])
+        probe = PROBES.get(check["probe"])
+        items = []
+        for case_args in args.get(check["id"], []):
+            if obj is None:
+                items.append(Outcome(error=f"`{check['target']}` is not defined: run or restore its cell"))
+            elif probe is None:
+                items.append(Outcome(error=f"unknown probe {check['probe']}"))
+            else:
+                try:
+                    items.append(probe(obj, case_args))
+                except BaseException as exc:  # noqa: BLE001
+                    items.append(Outcome(error=f"{type(exc).__name__}: {exc}"[:2000]))
+        outcomes[check["id"]] = items
+    return outcomes
+
+
+def main(workdir: str = ".") -> int:
+    work = Path(workdir)
+    job = json.loads((work / "job.json").read_text())
+    args = wire.unpack_args(json.loads((work / "args.json").read_text()), wire.load_arrays(work / "args.npz"))
+    skip = set(job.get("skip", []))
+    report = _progress()
+    # Load every probe module now, before the submission runs.
+    import autograder.harness.probes_all  # noqa: F401
+
+    namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
+    out = _CappedText()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        run_cells(job["cells"], skip, namespace, report)
+        outcomes = probe_checks(job["checks"], args, skip, namespace, report)
+    report("write")
+    doc, arrays = wire.pack_outcomes(outcomes)
+    wire.save_arrays(work / "outcomes.npz", arrays)
+    (work / "outcomes.json").write_text(json.dumps(doc))
+    report("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "."))

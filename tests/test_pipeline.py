@@ -1,0 +1,85 @@
+"""The three graders agree: the reference gets full marks and the blank notebook 0, under
+nbgrader autograde, otter run and the platform's own grader, for every assignment."""
+
+import csv
+import json
+import shutil
+import sys
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.grade.plan import load_plan
+from autograder.paths import Course
+from tests.helpers import REPO, copy_course, put_submission, run
+
+ASSIGNMENTS = Course(REPO).assignments()
+pytestmark = pytest.mark.slow
+
+
+def _auto_max(course, assignment):
+    """Points that can be earned automatically (manual answers are graded by hand)."""
+    return sum(c.points for c in load_plan(course, assignment).cells if not c.manual)
+
+
+def _class(course_root, assignment, target):
+    course = Course(course_root)
+    reference = json.loads(course.solution_notebook(assignment).read_text())
+    blank = json.loads(course.release_notebook(assignment).read_text())
+    for student, nb in (("reference", reference), ("blank", blank)):
+        path = put_submission(target, student, assignment, nb)
+        for f in course.data_files(assignment):
+            shutil.copy(f, path.parent / f.name)
+    return course
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_autograde_gives_reference_full_marks_and_blank_zero(built_course, tmp_path, assignment):
+    root = copy_course(built_course, tmp_path / "c")
+    course = _class(root, assignment, root / "submitted")
+    run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], cwd=root)
+    run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], cwd=root, timeout=900)
+    with Gradebook(course.db_url) as gb:
+        ref = gb.find_submission(assignment, "reference")
+        blank = gb.find_submission(assignment, "blank")
+        auto_max = _auto_max(course, assignment)
+        assert ref.score == pytest.approx(auto_max)
+        assert blank.score == 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_otter_run_gives_reference_full_marks_and_blank_zero(built_course, tmp_path, assignment):
+    from autograder.build.release import otter_zip
+
+    course = Course(built_course)
+    zip_path = otter_zip(course, assignment)
+    auto_max = _auto_max(course, assignment)
+    cases = {
+        "reference": built_course / "build" / "otter" / assignment / "dist" / "autograder" / f"{assignment}.ipynb",
+        "blank": course.otter_release / assignment / f"{assignment}.ipynb",
+    }
+    for name, nb in cases.items():
+        work = tmp_path / name
+        work.mkdir()
+        shutil.copy(nb, work / f"{assignment}.ipynb")
+        out = work / "out"
+        out.mkdir()
+        run([sys.executable, "-m", "otter", "run", "-a", str(zip_path), "-o", str(out), f"{assignment}.ipynb"],
+            cwd=work, timeout=900)
+        results = json.loads((out / "results.json").read_text())
+        score = sum(t.get("score", 0) or 0 for t in results["tests"])
+        assert score == pytest.approx(auto_max if name == "reference" else 0), results
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_platform_grader_gives_reference_full_marks_and_blank_zero(built_course, tmp_path, assignment):
+    root = copy_course(built_course, tmp_path / "c")
+    course = _class(root, assignment, tmp_path / "submitted")
+    out = tmp_path / "grades.csv"
+    run([sys.executable, "-m", "autograder", "grade", assignment, "--submitted", str(tmp_path / "submitted"),
+         "--csv", str(out), "--course", str(root), "--quiet"], cwd=root, timeout=900)
+    scores = {}
+    with open(out, newline="") as fh:
+        for row in csv.DictReader(fh):
+            scores[row["student_id"]] = scores.get(row["student_id"], 0) + float(row["score"])
+    assert scores == {"reference": pytest.approx(_auto_max(course, assignment)), "blank": 0}
