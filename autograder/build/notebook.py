@@ -58,9 +58,6 @@ def normalise(nb: nbformat.NotebookNode, keep_outputs: bool = False) -> nbformat
         if cell.cell_type == "code":
             if not keep_outputs:
                 cell.outputs, cell.execution_count = [], None
-            else:
-                for output in cell.outputs:
-                    output.pop("metadata", None) if not output.get("metadata") else None
     return nb
 
 
