@@ -37,6 +37,7 @@ class Options:
     question: str | None = None
     force: bool = False
     progress: bool = True
+    limits: object = None  # autograder.sandbox.Limits; None: DEFAULT_LIMITS
 
 
 def grade_class(course: Course, assignment: str, opts: Options, log=print) -> list[SubmissionResult]:
@@ -59,7 +60,7 @@ def grade_class(course: Course, assignment: str, opts: Options, log=print) -> li
     log(f"{assignment}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
         f"{len(todo)} to grade (sandbox: {sandbox.name})")
 
-    limits = Limits()
+    limits = opts.limits or Limits(**DEFAULT_LIMITS)
     failed = 0
     bar = tqdm(total=len(todo), unit="nb", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
     for submission, result in _run_all(course, plan, todo, sandbox, limits, opts):
@@ -120,6 +121,8 @@ def _save(course, db_url, plan, submission, result) -> None:
 # --- running: a Dask cluster (local by default) --------------------------------------
 
 GRADER_FAILED = "the grader itself failed"
+# Per notebook: 10 minutes in all, 2 minutes without progress (one cell or one check).
+DEFAULT_LIMITS = {"wall_s": 600.0, "cpu_s": 600.0, "idle_s": 120.0}
 _SLOTS: queue.Queue | None = None
 _SLOTS_LOCK = threading.Lock()
 

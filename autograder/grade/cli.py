@@ -26,6 +26,10 @@ def register(subparsers) -> None:
     p.add_argument("--student", action="append", default=[], help="regrade only this student (repeatable)")
     p.add_argument("--question", help="regrade only this graded cell; other scores are kept")
     p.add_argument("--force", action="store_true", help="regrade even if already graded")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds per notebook (default 600)")
+    p.add_argument("--cell-timeout", type=float, default=120.0,
+                   help="seconds one cell or one check may run (default 120)")
+    p.add_argument("--memory-mb", type=int, default=4096, help="memory per submission (default 4096)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
@@ -33,11 +37,14 @@ def register(subparsers) -> None:
 def main(args) -> int:
     from autograder.grade.batch import Options, grade_class
     from autograder.grade.summary import print_summary
+    from autograder.sandbox import Limits
 
     course = Course.find(args.course)
     opts = Options(submitted=args.submitted, csv=args.csv, db_url=args.db_url, sandbox=args.sandbox,
                    workers=args.workers, scheduler=args.scheduler, students=tuple(args.student),
-                   question=args.question, force=args.force or bool(args.student), progress=not args.quiet)
+                   question=args.question, force=args.force or bool(args.student), progress=not args.quiet,
+                   limits=Limits(wall_s=args.timeout, cpu_s=args.timeout, idle_s=args.cell_timeout,
+                                 memory_mb=args.memory_mb))
     results = grade_class(course, args.assignment, opts)
     print_summary(results)
     if args.csv:
