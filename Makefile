@@ -14,8 +14,9 @@ help:
 	@echo "make bench     grading throughput against nbgrader autograde"
 	@echo "$(BIN)/python -m autograder --help   lists every command"
 
-$(STAMP): requirements.lock pyproject.toml scripts/install-system-deps.sh
+$(STAMP): requirements.lock pyproject.toml scripts/install-system-deps.sh scripts/install-browser.sh
 	bash scripts/install-system-deps.sh
+	bash scripts/install-browser.sh
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock

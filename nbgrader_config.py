@@ -33,3 +33,10 @@ c.GenerateSolution.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.Execute",
 ]
+
+# Late work: a share of the score per started day late, capped (autograder/late.py);
+# per-student extensions in extensions.csv at the course root.
+c.AssignLatePenalties.plugin_class = "autograder.late.LatePenaltyPlugin"
+c.LatePenaltyPlugin.penalty_per_day = 0.10
+c.LatePenaltyPlugin.max_penalty = 0.50
+c.LatePenaltyPlugin.grace_minutes = 0

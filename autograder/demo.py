@@ -14,7 +14,6 @@ import shutil
 import time
 from pathlib import Path
 
-from autograder.build import notebook
 from autograder.paths import Course
 
 ASSIGNMENT = "01-vectors"
@@ -119,13 +118,15 @@ def _after_grading(course: Course, demo: Path) -> None:
     """Feedback, exports and the report, by the commands a TA would type."""
     from autograder.__main__ import main as cli
 
+    course_args = ["--course", str(course.root)]
+    roster = course.root / "tests" / "fixtures" / "lms" / "demo_canvas_gradebook.csv"
     steps = [
-        ("feedback pages", ["feedback", ASSIGNMENT, "--course", str(course.root), "--out", str(demo / "feedback")]),
-        ("report", ["report", ASSIGNMENT, "--course", str(course.root), "--out", str(demo / "report")]),
+        ("feedback pages", ["feedback", ASSIGNMENT, *course_args, "--out", str(demo / "feedback")]),
+        ("LMS exports (Canvas, Moodle, Gradescope, nbgrader, wide)",
+         ["export", ASSIGNMENT, "--format", "all", "--canvas-roster", str(roster), *course_args,
+          "--out", str(demo / "exports")]),
+        ("class report", ["report", ASSIGNMENT, *course_args, "--out", str(demo / "report")]),
     ]
-    for fmt in ("nbgrader", "wide", "canvas", "moodle", "gradescope"):
-        steps.append((f"{fmt} export", ["export", ASSIGNMENT, "--format", fmt, "--course", str(course.root),
-                                        "--out", str(demo / "exports")]))
     for n, (what, argv) in enumerate(steps, start=4):
         print(f"\n== {n}. {what}: python -m autograder {' '.join(argv[:2])} ...")
         try:

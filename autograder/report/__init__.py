@@ -1,0 +1,2 @@
+"""Class analytics (``python -m autograder report``): an HTML report with embedded plots,
+and the numbers as CSV."""
