@@ -168,3 +168,9 @@ def test_the_gradebook_holds_the_same_scores_as_the_results(graded):
     with Gradebook(Course(course).db_url) as gb:
         for student, r in results.items():
             assert gb.find_submission(A, student).score == pytest.approx(r.score)
+
+
+def test_the_fixture_course_uses_the_course_configuration():
+    from tests.helpers import MINI, REPO
+
+    assert (MINI / "nbgrader_config.py").read_text() == (REPO / "nbgrader_config.py").read_text()
