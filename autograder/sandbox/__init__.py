@@ -1,0 +1,59 @@
+"""Run one untrusted submission process in isolation.
+
+    sb = get_sandbox()              # "auto": bwrap, or a clear error
+    res = sb.run([sys.executable, "run_cells.py"], workdir, Limits(idle_s=30),
+                 slot=0, on_progress=print)
+
+``workdir`` is the only writable path (plus a private /tmp). The child finds a
+progress pipe on fd 3 (AUTOGRADER_PROGRESS_FD=3); every line written to it is
+passed to ``on_progress`` and resets the idle (per-cell) timer. The child sees
+a clean environment (see runner.PASS_ENV), not the engine's.
+
+Backends: "bwrap" (bwrap.py), "none" (local.py: no isolation), "oci"
+(oci.py: podman/docker with the image from ./Containerfile).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Protocol
+
+from .limits import Limits, RunResult
+
+__all__ = ["Limits", "RunResult", "Sandbox", "SandboxUnavailable", "get_sandbox"]
+
+INSTALL_HINT = ("install it with `scripts/install-system-deps.sh` (as root: apt-get "
+                "install bubblewrap), or pass --no-sandbox to run submissions "
+                "WITHOUT isolation")
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+class Sandbox(Protocol):
+    name: str                    # "bwrap" | "none" | "oci"
+    isolated: bool
+
+    def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
+            on_progress: Callable[[str], None] | None = None) -> RunResult: ...
+
+
+def get_sandbox(name: str = "auto") -> Sandbox:
+    """"auto" and "bwrap": bwrap if usable, else SandboxUnavailable saying how
+    to fix it; "none": no isolation; "oci": podman/docker."""
+    if name in ("auto", "bwrap"):
+        from .bwrap import BwrapSandbox
+        reason = BwrapSandbox.unusable_reason()
+        if reason is not None:
+            raise SandboxUnavailable(f"cannot sandbox submissions: {reason}; {INSTALL_HINT}")
+        return BwrapSandbox()
+    if name in ("none", "local"):
+        from .local import LocalSandbox
+        return LocalSandbox()
+    if name == "oci":
+        from .oci import OciSandbox, find_engine
+        engine = find_engine()
+        if engine is None:
+            raise SandboxUnavailable("no container engine (podman or docker) answers")
+        return OciSandbox(engine=engine)
+    raise ValueError(f"unknown sandbox {name!r}: use auto, bwrap, none or oci")
