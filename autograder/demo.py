@@ -20,7 +20,7 @@ ASSIGNMENT = "01-vectors"
 # Students who each make one catalogued mistake: (student id, check id, mistake name).
 MISTAKE_STUDENTS = [
     ("bea", "vectors.cosine_pairwise", "one_norm"),
-    ("chen", "vectors.cosine_zero_vectors", "nan_for_zero"),
+    ("chen", "vectors.cosine_zero", "zero_nan"),
     ("dara", "vectors.nearest_neighbours", "ascending"),
     ("eli", "vectors.dot", "elementwise"),
     ("fay", "vectors.cosine_batched", "transposed"),

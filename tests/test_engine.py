@@ -71,6 +71,11 @@ def _variants(course):
         c["metadata"]["nbgrader"]["checksum"] = "0" * 32
     v["altered_metadata"] = relabelled
 
+    helper = with_answer(rel, "dot", "def dot(a, b):\n    return helper(a, b)\n")
+    helper["cells"].insert(1, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                               "source": "def helper(a, b):\n    return float(a @ b)\n"})
+    v["library_in_own_helper_cell"] = helper
+
     huge = json.loads(json.dumps(sol))
     code = _cells(huge, lambda m: m.get("grade_id") == "dot")[0]
     code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x" * (30 * 2**20)}]
@@ -89,6 +94,7 @@ EXPECTED = {  # student: (score, status, words in the reason)
     "edited_test_cells": (0, "graded", ""),
     "altered_metadata": (2, "graded", "metadata changed"),
     "huge_output": (2, "graded", ""),
+    "library_in_own_helper_cell": (0, "graded", ""),
     "invalid_json": (0, "invalid", "not valid JSON"),
     "empty_file": (0, "invalid", "empty"),
     "nbformat_5": (0, "invalid", "format version 5"),

@@ -13,6 +13,7 @@ the same kernel through :func:`run_in_kernel`; that path is convenient, not tamp
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import re
@@ -141,8 +142,13 @@ def _code_only(code: str) -> str:
     return " ".join(out).replace(" . ", ".").replace(" .", ".").replace(". ", ".")
 
 
-def _kernel_code() -> str | None:
-    """Every cell run so far in this IPython kernel, for the "from scratch" scan."""
+def _kernel_code(fn) -> str | None:
+    """The code the "from scratch" scan reads in a kernel: the function's own source, or
+    failing that every cell run so far."""
+    try:
+        return inspect.getsource(fn)
+    except (TypeError, OSError):
+        pass
     try:
         shell = get_ipython()  # noqa: F821 - defined inside IPython only
     except NameError:
@@ -153,7 +159,7 @@ def _kernel_code() -> str | None:
 def run_in_kernel(check_id: str, fn) -> None:
     """Run a registered check on ``fn`` in this kernel; raise CheckFailed if it fails."""
     check = REGISTRY[check_id]
-    verdict = check.run(fn, code=_kernel_code() if check.forbidden else None)
+    verdict = check.run(fn, code=_kernel_code(fn) if check.forbidden else None)
     if not verdict.passed:
         raise CheckFailed(f"{check.target}: {verdict.message}")
     print(f"passed: {check.summary}")

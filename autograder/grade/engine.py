@@ -86,7 +86,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
         notes.append(problem[1])
     questions = []
     for cell in plan.cells:
-        questions.append(_judge_cell(cell, merged.code, cases, outcomes, skipped))
+        questions.append(_judge_cell(cell, merged, cases, outcomes, skipped))
     if outcomes is None:
         status = problem[0] if problem else "error"
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
@@ -187,7 +187,7 @@ def _read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def _judge_cell(cell, code: str, cases, outcomes, skipped) -> QuestionResult:
+def _judge_cell(cell, merged, cases, outcomes, skipped) -> QuestionResult:
     checks = [c.check_id for c in cell.calls]
     if cell.manual:
         return QuestionResult(cell.grade_id, 0.0, cell.points, "graded", "graded by hand", manual=True)
@@ -201,7 +201,7 @@ def _judge_cell(cell, code: str, cases, outcomes, skipped) -> QuestionResult:
         elif outcomes is None:
             verdict = Verdict(False, "the notebook could not be run to the end, so this was not checked", "not_run")
         else:
-            verdict = check.scan(code) or _judge(check, cases[key], outcomes.get(key))
+            verdict = check.scan(merged.code_for(check.target)) or _judge(check, cases[key], outcomes.get(key))
         if not verdict.passed:
             status = "timeout" if verdict.mistake == "timeout" else "graded"
             return QuestionResult(cell.grade_id, 0.0, cell.points, status, f"{call.target}: {verdict.message}",

@@ -25,7 +25,10 @@ class QuestionResult:
     score: float
     max_score: float
     status: str = "graded"  # graded | error | timeout | invalid
-    feedback: str = ""  # what the student reads; never reference values or hidden source
+    # What the check said. It may show the expected value for the fresh random input that
+    # failed (useful to the TA, and worthless for any other run); student-facing pages and
+    # Gradescope output pass it through autograder.export.safe.student_safe first.
+    feedback: str = ""
     mistake: str | None = None  # the named diagnosis ("not_centred"), for class analytics
     checks: list[str] = field(default_factory=list)  # registered check ids in this cell
     manual: bool = False  # graded by hand in formgrader

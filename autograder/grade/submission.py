@@ -111,8 +111,14 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 @dataclass
 class Merged:
     cells: list[dict]  # [{"unit": "cell:<n>", "source": ...}] in execution order
-    code: str  # all of the student's code, for the "from scratch" scan
+    answers: dict[str, str]  # grade id of a solution cell -> the student's code in it
+    extras: str  # the student's own added cells
     notes: list[str] = field(default_factory=list)
+
+    def code_for(self, grade_id: str) -> str:
+        """What the "from scratch" scan of one question reads: its answer cell and the
+        student's own cells (where a helper function may live), not other answers."""
+        return self.answers.get(grade_id, "") + "\n" + self.extras
 
 
 def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Merged:
@@ -133,15 +139,15 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
         elif cell.get("cell_type") == "code":
             extras_after.setdefault(last_known, []).append(cell)  # the student's own cell
 
-    notes, cells, code = [], [], []
+    notes, cells, answers, extras = [], [], {}, []
 
     def add(unit, text, student=False):
         cells.append({"unit": unit, "source": text})
-        if student:
-            code.append(text)
+        if student == "extra":
+            extras.append(text)
 
     for extra in extras_after.get("", []):
-        add(f"cell:{len(cells)}", extra.source, True)
+        add(f"cell:{len(cells)}", extra.source, "extra")
     for index, cell in enumerate(source.cells):
         gid = notebook.grade_id(cell)
         if cell.cell_type != "code" or notebook.is_hidden_check(cell) or notebook.is_public_test(cell):
@@ -159,7 +165,8 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
                 if mine[0].get("cell_type") != "code":
                     notes.append(f"answer cell {gid} was changed to {mine[0].get('cell_type')}; its text was not run")
                 else:
-                    add(f"cell:{len(cells)}", mine[0].source, True)
+                    add(f"cell:{len(cells)}", mine[0].source)
+                    answers[gid] = mine[0].source
             key = gid
         elif notebook.meta(cell).get("locked"):
             add(f"cell:{len(cells)}", cell.source)  # locked: always the source version
@@ -168,8 +175,8 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
             key = f"id:{notebook.cell_id(index)}"
             mine = by_id.get(key, [])
             text = mine[0].source if mine else cell.source
-            add(f"cell:{len(cells)}", text, bool(mine))
+            add(f"cell:{len(cells)}", text, "extra" if mine else False)
         for extra in extras_after.get(key, []):
-            add(f"cell:{len(cells)}", extra.source, True)
-    return Merged(cells, "\n".join(code), notes)
+            add(f"cell:{len(cells)}", extra.source, "extra")
+    return Merged(cells, answers, "\n".join(extras), notes)
 

@@ -36,7 +36,7 @@ def to_plain(x, where: str = "the result"):
     if module.startswith("torch") and hasattr(x, "detach"):
         x = x.detach().cpu().resolve_conj().numpy()
     if isinstance(x, (bool, int, float, complex, np.generic)):
-        return np.asarray(x)
+        x = np.asarray(x)  # a huge Python int becomes an object array, refused below
     if isinstance(x, (list, tuple)):
         try:
             arr = np.asarray(x)

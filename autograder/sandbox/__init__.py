@@ -1,6 +1,6 @@
 """Run one untrusted submission process in isolation.
 
-    sb = get_sandbox()              # "auto": bwrap, or a clear error
+    sb = get_sandbox()              # "auto": warm (bwrap + zygote), or a clear error
     res = sb.run([sys.executable, "run_cells.py"], workdir, Limits(idle_s=30),
                  slot=0, on_progress=print)
 
@@ -9,7 +9,9 @@ progress pipe on fd 3 (AUTOGRADER_PROGRESS_FD=3); every line written to it is
 passed to ``on_progress`` and resets the idle (per-cell) timer. The child sees
 a clean environment (see runner.PASS_ENV), not the engine's.
 
-Backends: "bwrap" (bwrap.py), "none" (local.py: no isolation), "oci"
+Backends: "warm" (warm.py: bwrap isolation, with a per-slot zygote that has the
+heavy modules imported and forks each grading job; what "auto" gives), "bwrap"
+(bwrap.py: a fresh interpreter per run), "none" (local.py: no isolation), "oci"
 (oci.py: podman/docker with the image from ./Containerfile).
 """
 from __future__ import annotations
@@ -31,17 +33,26 @@ class SandboxUnavailable(RuntimeError):
 
 
 class Sandbox(Protocol):
-    name: str                    # "bwrap" | "none" | "oci"
+    name: str                    # "warm" | "bwrap" | "none" | "oci"
     isolated: bool
 
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
             on_progress: Callable[[str], None] | None = None) -> RunResult: ...
 
 
-def get_sandbox(name: str = "auto") -> Sandbox:
-    """"auto" and "bwrap": bwrap if usable, else SandboxUnavailable saying how
-    to fix it; "none": no isolation; "oci": podman/docker."""
-    if name in ("auto", "bwrap"):
+def get_sandbox(name: str = "auto", preload: tuple[str, ...] | None = None) -> Sandbox:
+    """"auto" and "warm": the warm bwrap backend, "bwrap": the cold one, both only if
+    bwrap is usable, else SandboxUnavailable saying how to fix it; "none": no
+    isolation; "oci": podman/docker. ``preload``: modules the warm backend's zygote
+    imports (see warm.imports_of); other backends ignore it."""
+    if name in ("auto", "warm"):
+        from .bwrap import BwrapSandbox
+        from .warm import DEFAULT_PRELOAD, WarmSandbox
+        reason = BwrapSandbox.unusable_reason()
+        if reason is not None:
+            raise SandboxUnavailable(f"cannot sandbox submissions: {reason}; {INSTALL_HINT}")
+        return WarmSandbox(preload=tuple(preload) if preload else DEFAULT_PRELOAD)
+    if name == "bwrap":
         from .bwrap import BwrapSandbox
         reason = BwrapSandbox.unusable_reason()
         if reason is not None:
@@ -56,4 +67,4 @@ def get_sandbox(name: str = "auto") -> Sandbox:
         if engine is None:
             raise SandboxUnavailable("no container engine (podman or docker) answers")
         return OciSandbox(engine=engine)
-    raise ValueError(f"unknown sandbox {name!r}: use auto, bwrap, none or oci")
+    raise ValueError(f"unknown sandbox {name!r}: use auto, warm, bwrap, none or oci")

@@ -7,6 +7,14 @@ Like Docker's default profile: new user namespaces, clone3 (flags are not
 inspectable: ENOSYS makes glibc fall back to clone), io_uring, bpf,
 perf_event_open, userfaultfd, keyrings and module/kexec loading are refused;
 x32 and 32-bit syscalls kill the process. Everything else is allowed.
+
+ptrace, process_vm_readv/writev and pidfd_getfd are refused too: no run may
+read or write another process's memory or file descriptors, even one of its
+own uid (the warm backend's zygote, warm.py, shares the slot uid with its jobs).
+``program(warm=True)`` adds, for the warm backend, where one namespace outlives
+a job: prlimit64 only on the caller itself (pid 0: glibc's setrlimit/getrlimit),
+so a job cannot lower the zygote's limits for the jobs after it, and mq_open
+(POSIX message queues persist in the IPC namespace and cannot be listed).
 """
 from __future__ import annotations
 
@@ -29,11 +37,15 @@ _DENY = {
     "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
     "kexec_load": 246, "kexec_file_load": 320, "init_module": 175,
     "finit_module": 313, "delete_module": 176, "open_by_handle_at": 304,
+    "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "pidfd_getfd": 438,
 }
+_PRLIMIT64 = 302
+_DENY_WARM = {"mq_open": 240}
 
 
-def program() -> bytes | None:
-    """The filter as struct sock_filter[], or None on other architectures."""
+def program(warm: bool = False) -> bytes | None:
+    """The filter as struct sock_filter[], or None on other architectures.
+    ``warm``: the stricter variant for the warm backend's zygote and its jobs."""
     if platform.machine() not in ("x86_64", "AMD64"):
         return None
     ins: list[tuple] = []  # (code, jt_label_or_int, jf_label_or_int, k)
@@ -49,10 +61,18 @@ def program() -> bytes | None:
     emit(_JEQ, _CLONE3, jt="enosys")
     emit(_JEQ, _CLONE, jt="flags")
     emit(_JEQ, _UNSHARE, jt="flags")
-    for nr in sorted(_DENY.values()):
+    if warm:
+        emit(_JEQ, _PRLIMIT64, jt="self")
+    deny = {**_DENY, **(_DENY_WARM if warm else {})}
+    for nr in sorted(deny.values()):
         emit(_JEQ, nr, jt="eperm")
     emit(_RET, _RET_ALLOW)
-    labels = {"flags": len(ins)}
+    labels = {"self": len(ins)}
+    emit(_LD_W_ABS, 16)                              # args[0]: pid, 0 = the caller
+    emit(_JEQ, 0, jt="allow", jf="eperm")
+    labels["allow"] = len(ins)
+    emit(_RET, _RET_ALLOW)
+    labels["flags"] = len(ins)
     emit(_LD_W_ABS, 16)                              # args[0], low 32 bits
     emit(_JSET, _CLONE_NEWUSER, jt="eperm")
     emit(_RET, _RET_ALLOW)
