@@ -101,11 +101,14 @@ def main(args) -> int:
     print("\n== 3. Grade the class")
     from autograder.grade.batch import Options, grade_class
     from autograder.grade.summary import print_summary
+    from autograder.sandbox import Limits
 
     shutil.rmtree(course.grades / ASSIGNMENT, ignore_errors=True)
     csv_path = demo / "grades.csv"
+    # Short limits, so the student whose notebook never stops holds the demo up 15 s, not 2 min.
+    limits = Limits(wall_s=300, cpu_s=300, idle_s=15)
     results = grade_class(course, ASSIGNMENT, Options(submitted=demo / "submitted", csv=csv_path,
-                                                      sandbox=args.sandbox, force=True))
+                                                      sandbox=args.sandbox, force=True, limits=limits))
     print()
     print_summary(results)
     print(f"\n   long CSV: {csv_path}")
