@@ -32,6 +32,7 @@ demo: install
 	$(BIN)/python -m autograder demo
 
 test: install
+	bash scripts/install-test-deps.sh
 	$(BIN)/python -m pytest -q
 
 test-fast: install
