@@ -36,7 +36,7 @@ FLOOR = 1e-8
 
 FROM_SCRATCH = {
     r"\bsklearn\.decomposition\b|\bdecomposition\.PCA\b|\bfrom sklearn import\b[^\n]*\bdecomposition\b|"
-    r"\bIncrementalPCA\b|\bKernelPCA\b|\bTruncatedSVD\b": "scikit-learn's PCA (sklearn.decomposition)",
+    r"\bIncrementalPCA\b|\bKernelPCA\b|\bTruncatedSVD\b|\bPCA\s*\(": "scikit-learn's PCA (sklearn.decomposition)",
 }
 
 
