@@ -15,7 +15,7 @@ import pkgutil
 
 from autograder.checks.core import REGISTRY, Case, Check, CheckFailed, Verdict, register, run_in_kernel
 
-_NOT_TOPICS = {"core", "compare"}
+_NOT_TOPICS = {"core", "compare", "parts"}
 
 
 def load_all() -> dict[str, Check]:

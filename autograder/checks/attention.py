@@ -26,7 +26,7 @@ import numpy as np
 
 from autograder.checks.compare import Mistake, describe_failure
 from autograder.checks.core import Case, Check, Verdict, register
-from autograder.checks.pca import Part, judge_all, scaled_error
+from autograder.checks.parts import Part, judge_all, scaled_error
 from autograder.harness.probes import Outcome
 
 ATTENTION_TOL = 1e-6  # numpy exercises, float64

@@ -258,24 +258,24 @@ def judge_answer(item: Item, outcome: Outcome, remedy: str = "", rtol: float = 1
 
     if outcome.error:
         if outcome.kind == "ellipsis":
-            return fail(f"{item.target} is not answered yet: replace `...` with your answer", "unanswered")
+            return fail("not answered yet: replace `...` with your answer", "unanswered")
         if outcome.kind == "NoneType":
-            return fail(f"{item.target} is None: type your answer after `{item.target} =`", "unanswered")
-        return fail(f"{item.target} cannot be read: {outcome.error}", "unreadable")
+            return fail(f"the answer is None: type your answer after `{item.target} =`", "unanswered")
+        return fail(f"the answer cannot be read: {outcome.error}", "unreadable")
     reader = reader or READERS[item.kind]
     received, problem = reader(outcome.value)
     if received is None:
-        return fail(f"{item.target} = {_show(outcome.value)} cannot be read as {KIND_WORDS[item.kind]}: {problem}",
+        return fail(f"your answer {_show(outcome.value)} cannot be read as {KIND_WORDS[item.kind]}: {problem}",
                     "unreadable")
     if same(item.kind, received, item.answer, rtol=rtol):
         return Verdict.ok()
     for wrong, message, *name in item.wrong:
         if same(item.kind, received, wrong, rtol=loose, atol=loose if loose_atol is None else loose_atol):
-            return fail(f"{item.target} = {_show(outcome.value)}: {message}", name[0] if name else "wrong_value")
+            return fail(f"your answer {_show(outcome.value)}: {message}", name[0] if name else "wrong_value")
     if item.kind == "vector" and received.size != np.size(item.answer):
-        return fail(f"{item.target} = {_show(outcome.value)} is not right: it has {received.size} entries, "
+        return fail(f"your answer {_show(outcome.value)} is not right: it has {received.size} entries, "
                     f"which is not the number of entries the answer has", "wrong_value")
-    return fail(f"{item.target} = {_show(outcome.value)} is not right", "wrong_value")
+    return fail(f"your answer {_show(outcome.value)} is not right", "wrong_value")
 
 
 def _one_answer(rng: np.random.Generator) -> list[Case]:

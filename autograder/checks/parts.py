@@ -1,0 +1,228 @@
+"""Judging answers with several parts (a tuple of arrays) on the scale of the answer.
+
+``max|yours - expected| <= tol * max|expected|`` per part: unlike an element-wise relative
+error this is fair to float32 answers whose entries near zero carry rounding error of the
+data's size. Used by the PCA and attention checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from autograder.checks.compare import Mistake, describe_failure
+from autograder.checks.core import Case, Verdict
+from autograder.harness.probes import Outcome
+
+FLOOR = 1e-8
+
+
+def scaled_error(received, expected) -> float:
+    """``max|received - expected| / max(1e-8, max|expected|)``; nan where both are nan,
+    or the same infinity in both, counts as agreement. Shapes must match (else inf)."""
+    x = np.asarray(received)
+    y = np.asarray(expected)
+    if x.shape != y.shape:
+        return float("inf")
+    if x.size == 0:
+        return 0.0
+    x = x.astype(np.float64)
+    y = y.astype(np.float64)
+    agree = (np.isnan(x) & np.isnan(y)) | (np.isinf(x) & np.isinf(y) & (np.sign(x) == np.sign(y)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(agree, 0.0, np.abs(x - y))
+    diff = np.nan_to_num(diff, nan=np.inf)
+    finite = np.abs(y[np.isfinite(y)])
+    scale = max(FLOOR, float(finite.max()) if finite.size else 0.0)
+    return float(diff.max()) / scale
+
+
+def fmt(value, limit: int = 10) -> str:
+    value = np.asarray(value)
+    if value.size <= limit:
+        return np.array2string(value, precision=6, separator=", ", suppress_small=True)
+    return f"array of shape {value.shape} ({value.dtype})"
+
+
+def difference(received, expected) -> str:
+    """Where the two differ most: 'at [1, 0]: expected 0.52, received -0.12'."""
+    x = np.asarray(received, dtype=np.float64)
+    y = np.asarray(expected, dtype=np.float64)
+    if x.shape != y.shape or x.size == 0:
+        return ""
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.nan_to_num(np.abs(x - y), nan=np.inf)
+    agree = np.isnan(x) & np.isnan(y)
+    diff = np.where(agree, 0.0, diff)
+    at = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    index = "[" + ", ".join(str(int(i)) for i in at) + "]"
+    return f"largest difference at {index}: expected {y[at]:.6g}, received {x[at]:.6g}"
+
+
+@dataclass
+class Part:
+    """One item of a returned tuple (or the whole result when nothing else is returned)."""
+
+    name: str  # how the student calls it: "components", "weights"
+    # brings a correct-but-different answer into the reference's form (flip signs)
+    align: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+
+
+def _as_tuple(value, n: int):
+    return tuple(value) if n > 1 else (value,)
+
+
+def _aligned(part: Part, received: np.ndarray, target: np.ndarray) -> np.ndarray:
+    if part.align is None or received.shape != target.shape:
+        return received
+    return part.align(received, target)
+
+
+def _parts_match(parts, received, target, tol: float) -> bool:
+    for part, r, t in zip(parts, received, target):
+        t = np.asarray(t)
+        if r.shape != t.shape or scaled_error(_aligned(part, r, t), t) > tol:
+            return False
+    return True
+
+
+def _compute(mistake: Mistake, case: Case, n: int):
+    try:
+        with np.errstate(all="ignore"):
+            wrong = mistake.compute(*case.args.values())
+    except Exception:  # a mistake that cannot occur on this input
+        return None
+    if n > 1:
+        if not isinstance(wrong, tuple) or len(wrong) != n:
+            return None
+        return tuple(np.asarray(w) for w in wrong)
+    return (np.asarray(wrong),)
+
+
+def judge_parts(
+    case: Case,
+    outcome: Outcome,
+    expected,
+    tol: float,
+    mistakes: Sequence[Mistake] = (),
+    what: str = "the result",
+    parts: Sequence[Part] | None = None,
+    diagnose: Callable[[Case, tuple, tuple], Verdict | None] | None = None,
+    on_error: Callable[[Case, Outcome], Verdict | None] | None = None,
+    complex_hint: str = "take .real, or use a routine that returns real numbers",
+    dtype_kind: str | None = None,
+    dtype_mistake: tuple[str, str] = ("wrong_dtype", "the values are right but the dtype is not"),
+) -> Verdict:
+    """Judge one case whose answer is one array or a tuple of arrays (``parts``).
+
+    A correct answer has every part within ``tol`` (scale-relative, after ``Part.align``).
+    A wrong answer is matched against each catalogued mistake (all parts must match), then
+    handed to ``diagnose`` for structural mistakes, then reported by shape or value.
+    ``dtype_kind`` ("b" for a boolean mask) demands a dtype kind as well as values; a right
+    answer of another kind fails as ``dtype_mistake`` = (name, message).
+    """
+    many = parts is not None
+    parts = list(parts) if many else [Part(what)]
+    n = len(parts)
+    names = ", ".join(p.name for p in parts)
+    if outcome.error:
+        if on_error is not None:
+            verdict = on_error(case, outcome)
+            if verdict is not None:
+                return verdict
+        if outcome.kind:
+            return Verdict(False, describe_failure(case, f"{what} cannot be used: {outcome.error}"), "wrong_type")
+        return Verdict(False, describe_failure(case, f"your code raised an error: {outcome.error}"), "error")
+    value = outcome.value
+    if many:
+        if not isinstance(value, tuple) or len(value) != n:
+            got = f"a tuple of {len(value)} items" if isinstance(value, tuple) else f"a single {outcome.kind or 'value'}"
+            return Verdict(False, describe_failure(case, f"{what} should return a tuple ({names}), but returned {got}"),
+                           "wrong_type")
+    elif isinstance(value, (tuple, dict)):
+        return Verdict(False, describe_failure(
+            case, f"{what} should be a single array, but your function returned a {type(value).__name__}"), "wrong_type")
+    received = tuple(np.asarray(v) for v in _as_tuple(value, n))
+    expected = tuple(np.asarray(e) for e in _as_tuple(expected, n))
+
+    for part, r in zip(parts, received):
+        if np.iscomplexobj(r):
+            label = part.name if many else what
+            if np.allclose(r.imag, 0):
+                return Verdict(False, describe_failure(
+                    case, f"{label} has a complex dtype ({r.dtype}) although every value is real; {complex_hint}"),
+                    "complex_output")
+            return Verdict(False, describe_failure(case, f"{label} is complex ({r.dtype}); expected real numbers"),
+                           "complex_output")
+
+    if _parts_match(parts, received, expected, tol):
+        if dtype_kind is None or all(r.dtype.kind == dtype_kind for r in received):
+            return Verdict.ok()
+
+    for mistake in mistakes:
+        wrong = _compute(mistake, case, n)
+        if wrong is None or any(w.shape != r.shape for w, r in zip(wrong, received)):
+            continue
+        if _parts_match(parts, wrong, expected, tol):
+            continue  # this input cannot tell the mistake apart
+        if _parts_match(parts, received, wrong, max(tol, 1e-6)):
+            detail = ""
+            for part, r, e in zip(parts, received, expected):
+                if r.shape == e.shape and scaled_error(_aligned(part, r, e), e) > tol:
+                    detail = f" ({part.name + ': ' if many else ''}{difference(_aligned(part, r, e), e)})"
+                    break
+            return Verdict(False, describe_failure(case, mistake.message + detail), mistake.name)
+
+    if diagnose is not None:
+        verdict = diagnose(case, received, expected)
+        if verdict is not None:
+            return verdict
+
+    for part, r, e in zip(parts, received, expected):
+        label = part.name if many else what
+        if r.shape != e.shape:
+            hint = ""
+            if r.ndim == 2 and r.shape == e.shape[::-1]:
+                hint = " (it looks transposed)"
+            elif r.size == e.size:
+                hint = " (same number of values, arranged differently)"
+            return Verdict(False, describe_failure(
+                case, f"{label} has shape {r.shape}, expected shape {e.shape}{hint}"), "wrong_shape")
+    for part, r, e in zip(parts, received, expected):
+        label = part.name if many else what
+        if not np.all(np.isfinite(r)) and np.all(np.isfinite(e)):
+            return Verdict(False, describe_failure(
+                case, f"{label} contains nan or inf where every expected value is finite: {fmt(r)}"), "not_finite")
+    for part, r, e in zip(parts, received, expected):
+        label = part.name if many else what
+        a = _aligned(part, r, e)
+        err = scaled_error(a, e)
+        if err > tol:
+            hint = ""
+            if r.dtype.kind == "f" and r.dtype.itemsize < 8 and tol < 1e-5 and err < 1e-2:
+                hint = (f"; your result is {r.dtype}, whose rounding alone is about 1e-7 relative: "
+                        "compute in float64 (np.float64, or .double() in torch)")
+            return Verdict(False, describe_failure(
+                case,
+                f"{label} is wrong: expected {fmt(e)}, received {fmt(r)}; {difference(a, e)} "
+                f"(error {err:.2e} relative to the largest expected entry, tolerance {tol:.0e}){hint}"),
+                "wrong_value")
+    for part, r in zip(parts, received):
+        if dtype_kind is not None and r.dtype.kind != dtype_kind:
+            name, message = dtype_mistake
+            return Verdict(False, describe_failure(case, f"{message} (received dtype {r.dtype})"), name)
+    return Verdict(False, describe_failure(case, f"{what} is wrong"), "wrong_value")
+
+
+def judge_all(cases: list[Case], outcomes: list[Outcome], reference: Callable[..., object], tol: float,
+              mistakes: Sequence[Mistake] = (), **kwargs) -> Verdict:
+    """Judge every case in order; the verdict is the first failure (with its input), or a pass."""
+    if len(outcomes) != len(cases):
+        return Verdict(False, "the grader received no result for some inputs", "missing")
+    for case, outcome in zip(cases, outcomes):
+        verdict = judge_parts(case, outcome, reference(*case.args.values()), tol, mistakes, **kwargs)
+        if not verdict.passed:
+            return verdict
+    return Verdict.ok(f"all {len(cases)} inputs correct")
