@@ -1,3 +1,10 @@
+import os
+
+# One BLAS/torch thread per process: tests run beside sandboxed submissions on 2 cores,
+# and competing thread pools made checks 10-40x slower under load.
+for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 import shutil
 import sys
 
@@ -31,8 +38,3 @@ def mini_copy(mini_course, tmp_path):
     shutil.rmtree(dest / "grades", ignore_errors=True)
     return dest
 
-
-# One BLAS/torch thread per process: tests run beside sandboxed submissions on 2 cores,
-# and competing thread pools made checks 10-40x slower under load.
-for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    __import__("os").environ.setdefault(_name, "1")
