@@ -14,7 +14,8 @@ pytestmark = pytest.mark.slow
 REPO_COURSE = Course(REPO)
 ASSIGNMENTS = REPO_COURSE.assignments()
 SECRET_MARKERS = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-                  "autograder.checks", "from autograder", ".check_"]
+                  "autograder.checks", "from autograder"]
+HIDDEN_CALL = re.compile(r"\b\w+\.check_(?!all\()\w+\(")  # vectors.check_dot(...), not grader.check_all()
 
 
 def _files(root, tree):
@@ -66,8 +67,9 @@ def test_generated_files_match_their_goldens(built_course, assignment):
 
 
 def _solution_lines(source_nb):
-    """Distinctive lines of solution code (not found outside solution regions)."""
-    inside, outside = set(), set()
+    """Distinctive lines of solution code: not found anywhere outside solution regions
+    (a prompt may legitimately quote a line, e.g. `self.scaling = alpha / r`)."""
+    inside, outside = set(), []
     for cell in source_nb.cells:
         regions = re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", cell.source, flags=re.S)
         rest = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", cell.source, flags=re.S)
@@ -76,8 +78,9 @@ def _solution_lines(source_nb):
             rest = ""
         for region in regions:
             inside |= {line.strip() for line in region.splitlines() if len(line.strip()) >= 20}
-        outside |= {line.strip() for line in rest.splitlines()}
-    return inside - outside
+        outside.append(rest)
+    outside_text = "\n".join(outside)
+    return {line for line in inside if line not in outside_text}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -87,9 +90,20 @@ def test_no_solution_or_hidden_test_reaches_students(assignment, tree):
     text = path.read_text()
     for marker in SECRET_MARKERS:
         assert marker not in text, f"{tree}/{assignment}: {marker!r} leaked"
+    assert not HIDDEN_CALL.search(text), f"{tree}/{assignment}: a hidden check call leaked"
     leaked = [line for line in _solution_lines(notebook.read(REPO_COURSE.source_notebook(assignment)))
               if line in text]
     assert not leaked, f"{tree}/{assignment}: solution lines leaked: {leaked[:3]}"
     nb = json.loads(text)
     for test in nb.get("metadata", {}).get("otter", {}).get("tests", {}).values():
         assert "hidden=True" not in test, f"{tree}/{assignment}: a hidden otter test leaked"
+
+
+def test_the_leak_detector_finds_solutions_where_they_are():
+    """Proves the leak test can fail: the executed solutions do contain solution lines."""
+    found = 0
+    for assignment in ASSIGNMENTS:
+        text = (REPO / "solutions" / assignment / f"{assignment}.ipynb").read_text()
+        lines = _solution_lines(notebook.read(REPO_COURSE.source_notebook(assignment)))
+        found += sum(line in text for line in lines)
+    assert found >= 20
