@@ -66,6 +66,17 @@ def test_generated_files_match_their_goldens(built_course, assignment):
         "the build changed: review the difference, then run `make goldens`"
 
 
+def _readable(nb: dict) -> str:
+    """A notebook's text as a person reads it: sources, text outputs, metadata strings."""
+    parts = ["".join(c.get("source", "")) for c in nb["cells"]]
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            parts.append("".join(out.get("text", "")))
+            parts.append("".join(out.get("data", {}).get("text/plain", "")))
+    parts.append(json.dumps(nb.get("metadata", {}), ensure_ascii=False).encode().decode("unicode_escape"))
+    return "\n".join(parts)
+
+
 def _solution_lines(source_nb):
     """Distinctive lines of solution code: not found anywhere outside solution regions
     (a prompt may legitimately quote a line, e.g. `self.scaling = alpha / r`)."""
@@ -91,8 +102,9 @@ def test_no_solution_or_hidden_test_reaches_students(assignment, tree):
     for marker in SECRET_MARKERS:
         assert marker not in text, f"{tree}/{assignment}: {marker!r} leaked"
     assert not HIDDEN_CALL.search(text), f"{tree}/{assignment}: a hidden check call leaked"
+    readable = _readable(json.loads(text))
     leaked = [line for line in _solution_lines(notebook.read(REPO_COURSE.source_notebook(assignment)))
-              if line in text]
+              if line in readable]
     assert not leaked, f"{tree}/{assignment}: solution lines leaked: {leaked[:3]}"
     nb = json.loads(text)
     for test in nb.get("metadata", {}).get("otter", {}).get("tests", {}).values():
@@ -103,7 +115,7 @@ def test_the_leak_detector_finds_solutions_where_they_are():
     """Proves the leak test can fail: the executed solutions do contain solution lines."""
     found = 0
     for assignment in ASSIGNMENTS:
-        text = (REPO / "solutions" / assignment / f"{assignment}.ipynb").read_text()
+        text = _readable(json.loads((REPO / "solutions" / assignment / f"{assignment}.ipynb").read_text()))
         lines = _solution_lines(notebook.read(REPO_COURSE.source_notebook(assignment)))
         found += sum(line in text for line in lines)
     assert found >= 20
