@@ -305,11 +305,13 @@ def test_wide_csv(exported):
     _, out, _ = exported
     rows = read_csv(out / "wide.csv")
     assert rows[0] == ["student_id", "first_name", "last_name", "email", "status", "dot_values", "norm_values",
-                       "explain_projection", "raw_score", "late_penalty", "score", "max_score"]
+                       "explain_projection", "raw_score", "late_penalty", "score", "max_score", "diagnoses"]
     by = {r[0]: r for r in rows[1:]}
-    assert by["ab123"][4:] == ["graded", "3", "0", "1.5", "4.5", "0", "4.5", "7"]
-    assert by["cd456"][4:] == ["graded", "0", "2", "2", "4", "0.8", "3.2", "7"]
-    assert by["gh012"][4:] == ["missing", "", "", "", "", "", "0", "7"]
+    assert by["ab123"][4:-1] == ["graded", "3", "0", "1.5", "4.5", "0", "4.5", "7"]
+    assert by["cd456"][4:-1] == ["graded", "0", "2", "2", "4", "0.8", "3.2", "7"]
+    assert by["gh012"][4:] == ["missing", "", "", "", "", "", "0", "7", ""]
+    assert by["ab123"][-1] == "norm_values:no_sqrt"
+    assert by["cd456"][-1] == "dot_values:elementwise"
     assert by["ij345"][4] == "timeout"
 
 
