@@ -37,6 +37,12 @@ as the slot uid 61000+slot with no capabilities, seccomp, no network):
   deleted. Anything unexpected, a dead zygote, or ``MAX_JOBS`` jobs: the zygote is
   killed (its whole PID namespace dies with it) and the next run starts a fresh one.
 
+Preload: ``WarmSandbox(preload=...)`` (default numpy) plus, with ``learn`` (default), the
+allow-listed heavy modules (HEAVY_MODULES) that the job's cells import, read from the
+engine's job.json: a zygote is restarted with the union when a job needs one it lacks.
+If the grader dies, the zygote reads EOF on its socket and exits, and as PID 1 takes its
+whole namespace with it (bwrap's PDEATHSIG cannot reach the slot uid from root).
+
 Memory accounting differs slightly from cold: pages the child shares with the zygote
 (the preloaded modules) are charged to the zygote, so the limit counts what the job
 itself allocates.
@@ -52,6 +58,7 @@ import json
 import logging
 import os
 import platform
+import queue
 import re
 import secrets
 import selectors
@@ -150,11 +157,10 @@ def _job_imports(workdir: Path) -> tuple[str, ...]:
 
 ZYGOTE_SOURCE = r'''
 """The warm sandbox's zygote (runs as the slot uid, PID 1 of its namespace)."""
-import array, atexit, ctypes, fcntl, json, os, resource, signal, socket, sys, threading, traceback
+import array, atexit, ctypes, fcntl, json, os, resource, select, signal, socket, sys, threading, traceback
 
 SLOT, CTL_FD, PRELOAD = sys.argv[1], int(sys.argv[2]), [m for m in sys.argv[3].split(",") if m]
 libc = ctypes.CDLL(None, use_errno=True)
-libc.prctl(1, signal.SIGKILL, 0, 0, 0)            # PR_SET_PDEATHSIG: die with bwrap
 if libc.prctl(4, 0, 0, 0, 0) != 0:               # PR_SET_DUMPABLE 0: no ptrace, no /proc/1/mem
     sys.exit("cannot clear PR_SET_DUMPABLE")
 signal.signal(signal.SIGINT, signal.SIG_DFL)      # PID 1 with no handler: jobs cannot signal it
@@ -273,6 +279,19 @@ while True:
         for fd in fds:
             os.close(fd)
         send({"op": "pid", "pid": pid})
+        # Wait for the job to end, or for the grader to go away (EOF: the grader died;
+        # exiting as PID 1 makes the kernel kill every process of the namespace).
+        ended = os.pidfd_open(pid)
+        poller = select.poll()
+        poller.register(ended, select.POLLIN)
+        poller.register(ctl.fileno(), select.POLLIN)
+        while True:
+            ready = {fd for fd, _ in poller.poll()}
+            if ctl.fileno() in ready:
+                os._exit(0)  # the grader sends nothing while a job runs
+            if ended in ready:
+                break
+        os.close(ended)
         status, cpu = reap(pid) or (None, 0.0)
         send({"op": "exit", "status": status, "cpu": cpu})
     elif op == "clean":
@@ -349,6 +368,11 @@ def _children(pid: int) -> list[int]:
         return [int(p) for p in _read(f"/proc/{pid}/task/{pid}/children").split()]
     except ValueError:
         return []
+
+
+def _start_time(pid: int) -> str | None:
+    fields = _read(f"/proc/{pid}/stat").rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
 
 
 def _ns_pid(host_pid: int) -> tuple[int | None, int | None]:
@@ -482,6 +506,42 @@ def _recv(sock: socket.socket, timeout: float) -> dict | None:
 # --------------------------------------------------------------------- one zygote
 
 
+class _Spawner:
+    """A daemon thread that lives as long as the process and starts the zygotes: bwrap
+    --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits,
+    and the engine's worker threads come and go. The zygote itself notices the grader's
+    death by EOF on its socket (a PDEATHSIG from root's bwrap to the slot uid is refused)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.jobs: "queue.Queue | None" = None
+
+    def __call__(self, fn, *args, **kwargs):
+        with self.lock:
+            if self.jobs is None:
+                self.jobs = queue.Queue()
+                threading.Thread(target=self._serve, name="warm-sandbox-spawner", daemon=True).start()
+        done = threading.Event()
+        box: dict = {}
+        self.jobs.put((fn, args, kwargs, box, done))
+        done.wait()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    def _serve(self) -> None:
+        while True:
+            fn, args, kwargs, box, done = self.jobs.get()
+            try:
+                box["value"] = fn(*args, **kwargs)
+            except BaseException as exc:  # handed to the caller
+                box["error"] = exc
+            done.set()
+
+
+_spawn = _Spawner()
+
+
 class _Zygote:
     """One slot's zygote. Used by one run at a time (``lock``)."""
 
@@ -490,6 +550,7 @@ class _Zygote:
         self.uid = bwrap.uid_base + slot
         self.lock = threading.Lock()
         self.proc: subprocess.Popen | None = None
+        self.started: str | None = None
         self.sock: socket.socket | None = None
         self.host_pid: int | None = None
         self.dir: Path | None = None
@@ -510,6 +571,7 @@ class _Zygote:
 
     def start(self, python: str, preload: tuple[str, ...], memory_mb: int, harness: str) -> None:
         self.stop()
+        began = time.monotonic()
         self.dir = self.base / f"slot-{self.slot}-{secrets.token_hex(8)}"
         os.mkdir(self.dir, 0o711)
         os.chmod(self.dir, 0o711)  # root's: the slot uid can enter, not list or write
@@ -551,9 +613,11 @@ class _Zygote:
             cmd.insert(1, "--as-pid-1")  # the zygote is PID 1: no job can signal it
             full = ["prlimit", "--core=0", f"--nproc={ZYGOTE_NPROC}", "--", *cmd]
             logf = open(self.base / f"{self.dir.name}.log", "wb")
-            self.proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
-                                         cwd=self.dir, env=clean_env(python, home="/tmp", tmp="/tmp"),
-                                         pass_fds=(*fds.values(), theirs_fd), start_new_session=True)
+            # From the spawner thread: bwrap's --die-with-parent follows the thread that
+            # started it, and the zygote must outlive the engine's worker threads.
+            self.proc = _spawn(subprocess.Popen, full, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
+                               cwd=self.dir, env=clean_env(python, home="/tmp", tmp="/tmp"),
+                               pass_fds=(*fds.values(), theirs_fd), start_new_session=True)
         except BaseException:
             ours.close()
             raise
@@ -574,6 +638,7 @@ class _Zygote:
             self.stop()
             raise ZygoteError("cannot find the warm sandbox's process")
         self.host_pid = kids[0]
+        self.started = _start_time(self.host_pid)
         if ready.get("failed"):
             _log_once(f"preload:{sorted(ready['failed'])}",
                       f"warm sandbox: could not preload {ready['failed']}; jobs import them themselves")
@@ -587,20 +652,25 @@ class _Zygote:
             self.stop()
             raise ZygoteError("cannot clear the warm sandbox's /tmp")
         self.attrs = _attributes(self.host_pid)
+        log.info("warm sandbox slot %s: zygote started in %.2f s (preloaded: %s)", self.slot,
+                 time.monotonic() - began, ", ".join(self.preload) or "nothing")
 
     def stop(self) -> None:
-        if self.host_pid is not None and self.proc is not None:
-            bwrap_pid = self.proc.pid  # a zombie until we wait: its pid cannot be reused
-            kill_pid(self.host_pid, lambda p: _ns_pid(p)[0] == bwrap_pid)
+        if self.host_pid is not None:
+            started = self.started  # never a recycled pid: same pid, same start time
+            kill_pid(self.host_pid, lambda p: started is not None and _start_time(p) == started)
         if self.proc is not None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=10)
+            try:  # bwrap exits once its child (the zygote) is dead, and reaps it
+                self.proc.wait(timeout=2 if self.host_pid is not None else 0.01)
             except subprocess.TimeoutExpired:
-                pass
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
         if self.sock is not None:
             self.sock.close()
         if self.dir_fd is not None:
@@ -683,10 +753,13 @@ class _Zygote:
         try:
             self.sock.sendmsg([json.dumps(job).encode()],
                               [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [out_w, err_w, prog_w, go_r]))])
+        except OSError:
+            reply = None
+        else:
+            reply = _recv(self.sock, REPLY_TIMEOUT_S)
         finally:
             for fd in (out_w, err_w, prog_w, go_r):
                 os.close(fd)
-        reply = _recv(self.sock, REPLY_TIMEOUT_S)
         if not reply or reply.get("op") != "pid" or not isinstance(reply.get("pid"), int):
             for fd in mine:
                 os.close(fd)
@@ -779,7 +852,8 @@ class _Zygote:
                 if not exit_doc or exit_doc.get("op") != "exit":
                     self.broken = "the zygote did not report the job's end"
                     exit_doc = {"status": None, "cpu": 0.0}
-            cgroup.kill_all()
+            if not cgroup.kill_all():
+                self.broken = "a process of the job could not be killed"
             _drain(sel, progress, deadline=time.monotonic() + 0.5)
             sel.close()
             for fd in mine:
