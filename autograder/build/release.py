@@ -34,7 +34,9 @@ def tool_env() -> dict:
     (nbgrader calls ``alembic`` by name)."""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.setdefault("MPLBACKEND", "Agg")
+    # Solutions must rebuild byte for byte: fixed hash order, one BLAS thread, no display.
+    env.update({"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
+                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     return env
 
 

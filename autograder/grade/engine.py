@@ -76,8 +76,8 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
 
     with tempfile.TemporaryDirectory(prefix="la4ml-grade-") as tmp:
         work = Path(tmp) / "work"
-        _prepare(work, course, plan, merged, calls, cases)
-        outcomes, skipped, problem = _run(work, sandbox, limits, slot)
+        job = _prepare(work, course, plan, merged, calls, cases)
+        outcomes, skipped, problem = _run(work, job, sandbox, limits, slot)
 
     notes = [n for n in (submission.note, *merged.notes) if n]
     status = "graded"
@@ -93,24 +93,33 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
                             questions, sha256=submission.sha256(), graded_at=_now())
 
 
-def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> None:
-    """The job directory: the harness (never the checks), the job, the inputs, data files."""
+def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> dict:
+    """What the job directory will hold: the harness (never the checks), the job, the
+    inputs and the data files; kept in memory and written by :func:`_fill`."""
+    work.mkdir(parents=True)
+    checks = [{"id": key, "target": call.target, "probe": REGISTRY[call.check_id].probe, "unit": f"check:{key}"}
+              for key, call in calls.items()]
+    job = {"cells": merged.cells, "checks": checks, "skip": []}
+    doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
+    return {"job": job, "args": doc, "arrays": arrays, "data": course.data_files(plan.assignment)}
+
+
+def _fill(work: Path, job: dict) -> None:
+    """(Re)write everything the sandbox reads, from the trusted copy in memory: a rerun
+    must not pick up a harness or job file that the previous attempt changed."""
+    shutil.rmtree(work, ignore_errors=True)
     (work / "autograder" / "harness").mkdir(parents=True)
     (work / "autograder" / "__init__.py").write_text("")
     for f in (PACKAGE / "harness").glob("*.py"):
         shutil.copy(f, work / "autograder" / "harness" / f.name)
-    for f in course.data_files(plan.assignment):
+    for f in job["data"]:
         shutil.copy(f, work / f.name)
-    checks = [{"id": key, "target": call.target, "probe": REGISTRY[call.check_id].probe, "unit": f"check:{key}"}
-              for key, call in calls.items()]
-    job = {"cells": merged.cells, "checks": checks, "skip": []}
-    (work / "job.json").write_text(json.dumps(job))
-    doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
-    (work / "args.json").write_text(json.dumps(doc))
-    wire.save_arrays(work / "args.npz", arrays)
+    (work / "job.json").write_text(json.dumps(job["job"]))
+    (work / "args.json").write_text(json.dumps(job["args"]))
+    wire.save_arrays(work / "args.npz", job["arrays"])
 
 
-def _run(work: Path, sandbox, limits, slot):
+def _run(work: Path, job: dict, sandbox, limits, slot):
     """Run the job, rerunning without any unit that hung or crashed. Returns the outcomes
     (or None), the skipped units with why, and (status, reason) if something went wrong."""
     skipped: dict[str, str] = {}
@@ -123,9 +132,8 @@ def _run(work: Path, sandbox, limits, slot):
             if line.startswith("unit "):
                 last["unit"] = line[5:].strip()[:300]
 
-        for name in ("outcomes.json", "outcomes.npz"):
-            if (work / name).exists() or (work / name).is_symlink():
-                (work / name).unlink()
+        job["job"]["skip"] = sorted(skipped)
+        _fill(work, job)
         left = deadline - time.monotonic()
         if left <= 1:
             problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")
@@ -140,9 +148,6 @@ def _run(work: Path, sandbox, limits, slot):
             return None, skipped, ("timeout" if run.timed_out else "error", why)
         skipped[unit] = why
         problem = ("timeout" if run.timed_out else "error", why)
-        job = json.loads((work / "job.json").read_text())
-        job["skip"] = sorted(skipped)
-        (work / "job.json").write_text(json.dumps(job))
     return None, skipped, problem or ("error", "the notebook could not be run")
 
 
