@@ -17,8 +17,9 @@ def register(subparsers) -> None:
     p.add_argument("--course", help="course directory (default: found from here)")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite:///<course>/gradebook.db; "
                                     "PostgreSQL: postgresql+psycopg://user@host/db)")
-    p.add_argument("--sandbox", default="auto", choices=["auto", "bwrap", "oci", "none"],
-                   help="isolation backend (default: bubblewrap)")
+    p.add_argument("--sandbox", default="auto", choices=["auto", "warm", "bwrap", "oci", "none"],
+                   help="isolation backend (default: warm bubblewrap sandboxes; bwrap: a cold one per "
+                        "submission; oci: podman/docker)")
     p.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="none",
                    help="run submissions unisolated (a student's own machine only)")
     p.add_argument("--workers", type=int, default=0, help="concurrent submissions (default: one per core)")
