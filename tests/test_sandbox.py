@@ -6,7 +6,6 @@ scripts/install-system-deps.sh to get it.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys

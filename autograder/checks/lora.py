@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 import autograder.harness.lora_probes  # noqa: F401 - registers the lora_layer / lora_merge probes
-from autograder.checks.compare import Mistake, describe_failure, fmt, judge_cases, judge_value, rel_error
+from autograder.checks.compare import Mistake, describe_failure, judge_cases, judge_value, rel_error
 from autograder.checks.core import Case, Check, Verdict, register
 from autograder.harness.probes import Outcome
 
