@@ -388,43 +388,55 @@ def _ns_pid(host_pid: int) -> tuple[int | None, int | None]:
 
 def _wipe(path: str) -> bool:
     """Empty a directory without following symlinks or crossing mounts. False if it
-    could not (too deep, too many entries, a mount inside): the caller then discards
-    the whole namespace."""
+    could not (too deep, too many entries): the caller then discards the whole namespace.
+    The sandbox's own read-only binds may sit inside (a venv under /tmp, say): they and
+    the directories holding them are left in place, everything else goes."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:
         return False
     try:
-        return _wipe_fd(fd, os.fstat(fd).st_dev, [WIPE_MAX_ENTRIES], 0)
+        return _wipe_fd(fd, os.fstat(fd).st_dev, [WIPE_MAX_ENTRIES], 0) is not None
     except OSError:
         return False
     finally:
         os.close(fd)
 
 
-def _wipe_fd(fd: int, dev: int, budget: list[int], depth: int) -> bool:
+def _wipe_fd(fd: int, dev: int, budget: list[int], depth: int) -> bool | None:
+    """Wipe what is in ``fd``; None on failure, else whether a mount was kept inside."""
     if depth > 32:
-        return False
+        return None
     with os.scandir(fd) as it:
         entries = list(it)
+    kept = False
     for entry in entries:
         budget[0] -= 1
         if budget[0] < 0:
-            return False
+            return None
         st = entry.stat(follow_symlinks=False)
         if st.st_dev != dev:
-            return False
+            if not stat.S_ISDIR(st.st_mode):
+                return None
+            kept = True  # a bind mount of the sandbox (read-only): not the job's to leave
+            continue
         if stat.S_ISDIR(st.st_mode):
             sub = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             try:
-                if os.fstat(sub).st_ino != st.st_ino or not _wipe_fd(sub, dev, budget, depth + 1):
-                    return False
+                if os.fstat(sub).st_ino != st.st_ino:
+                    return None
+                inner = _wipe_fd(sub, dev, budget, depth + 1)
             finally:
                 os.close(sub)
-            os.rmdir(entry.name, dir_fd=fd)
+            if inner is None:
+                return None
+            if inner:
+                kept = True
+            else:
+                os.rmdir(entry.name, dir_fd=fd)
         else:
             os.unlink(entry.name, dir_fd=fd)
-    return True
+    return kept
 
 
 def _remove_tree(path: Path) -> None:
