@@ -83,3 +83,26 @@ def test_platform_grader_gives_reference_full_marks_and_blank_zero(built_course,
         for row in csv.DictReader(fh):
             scores[row["student_id"]] = scores.get(row["student_id"], 0) + float(row["score"])
     assert scores == {"reference": pytest.approx(_auto_max(course, assignment)), "blank": 0}
+
+
+def test_otter_student_notebook_self_checks_offline(tmp_path):
+    """A student's grader.check("...") runs from the tests in the notebook's metadata, with
+    no network and no hidden test: on the blank notebook each check reports, none crashes."""
+    import nbclient
+    import nbformat
+
+    assignment = "01-vectors"
+    course = Course(REPO)
+    for f in [course.otter_release / assignment / f"{assignment}.ipynb", *course.data_files(assignment)]:
+        shutil.copy(f, tmp_path / f.name)
+    nb = nbformat.read(str(tmp_path / f"{assignment}.ipynb"), as_version=4)
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    checks = [c for c in nb.cells if c.cell_type == "code" and "grader.check(" in c.source]
+    assert len(checks) >= 6
+    for cell in checks:
+        name = cell.source.split('"')[1]
+        text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
+        assert not [o for o in cell.outputs if o.output_type == "error"], f"grader.check({name!r}) crashed"
+        assert f"{name} results" in text
+        assert "hidden" not in text.lower()
