@@ -94,7 +94,7 @@ EXPECTED = {  # student: (score, status, words in the reason)
     "edited_test_cells": (0, "graded", ""),
     "altered_metadata": (2, "graded", "metadata changed"),
     "huge_output": (2, "graded", ""),
-    "library_in_own_helper_cell": (0, "graded", ""),
+    "library_in_own_helper_cell": (0, "graded", ""),  # feedback: see the test below
     "invalid_json": (0, "invalid", "not valid JSON"),
     "empty_file": (0, "invalid", "empty"),
     "nbformat_5": (0, "invalid", "format version 5"),
@@ -180,3 +180,9 @@ def test_the_fixture_course_uses_the_course_configuration():
     from tests.helpers import MINI, REPO
 
     assert (MINI / "nbgrader_config.py").read_text() == (REPO / "nbgrader_config.py").read_text()
+
+
+def test_a_library_used_from_scratch_is_named_with_the_points_at_stake(graded):
+    _course, _sub, results, _csv = graded
+    feedback = results["library_in_own_helper_cell"].questions[0].feedback
+    assert "from scratch" in feedback and "worth 2 of the assignment's points" in feedback

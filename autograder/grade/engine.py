@@ -209,6 +209,8 @@ def _judge_cell(cell, merged, cases, outcomes, skipped) -> QuestionResult:
             verdict = check.scan(merged.code_for(check.target)) or _judge(check, cases[key], outcomes.get(key))
         if not verdict.passed:
             status = "timeout" if verdict.mistake == "timeout" else "graded"
+            if verdict.mistake == "library_used":
+                verdict.message += f" (this part is worth {cell.points:g} of the assignment's points)"
             return QuestionResult(cell.grade_id, 0.0, cell.points, status, f"{call.target}: {verdict.message}",
                                   verdict.mistake, checks)
     return QuestionResult(cell.grade_id, cell.points, cell.points, "graded", "passed", None, checks)
