@@ -103,7 +103,7 @@ def make_course(root: Path, n: int) -> tuple[Path, dict[str, float]]:
 
     course = root / "course"
     course.mkdir(parents=True)
-    shutil.copy(FIXTURE / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copy(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(FIXTURE / "source", course / "source", ignore=shutil.ignore_patterns("__pycache__"))
     path = course / "source" / A / f"{A}.ipynb"
     nb = nbformat.read(path, as_version=4)

@@ -23,7 +23,9 @@ def tool_env() -> dict:
 def copy_course(src: Path, dest: Path, generated: bool = True) -> Path:
     """A private copy of a course: source/, config, and (if asked) the generated trees."""
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(src / "nbgrader_config.py", dest / "nbgrader_config.py")
+    # The fixture course has no configuration of its own: every course uses the real one.
+    config = src / "nbgrader_config.py"
+    shutil.copy(config if config.exists() else REPO / "nbgrader_config.py", dest / "nbgrader_config.py")
     names = ["source", "datasets", "tests"] + (["release", "release-otter", "solutions", "build"] if generated else [])
     for name in names:
         if (src / name).exists():

@@ -176,12 +176,6 @@ def test_the_gradebook_holds_the_same_scores_as_the_results(graded):
             assert gb.find_submission(A, student).score == pytest.approx(r.score)
 
 
-def test_the_fixture_course_uses_the_course_configuration():
-    from tests.helpers import MINI, REPO
-
-    assert (MINI / "nbgrader_config.py").read_text() == (REPO / "nbgrader_config.py").read_text()
-
-
 def test_a_library_used_from_scratch_is_named_with_the_points_at_stake(graded):
     _course, _sub, results, _csv = graded
     feedback = results["library_in_own_helper_cell"].questions[0].feedback

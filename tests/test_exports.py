@@ -453,7 +453,7 @@ def test_run_autograder_grades_for_real(tmp_path):
     # Only what a fresh clone has: the source notebook and the config (no gradebook yet).
     (course / "source").mkdir(parents=True)
     shutil.copytree(ENGINE_COURSE / "source" / "mini", course / "source" / "mini")
-    shutil.copy(ENGINE_COURSE / "nbgrader_config.py", course)
+    shutil.copy(ENGINE_COURSE.parents[2] / "nbgrader_config.py", course)  # the course configuration
     zip_path = build_zip(course, "mini", tmp_path / "gs.zip")
     root = tmp_path / "autograder"
     with zipfile.ZipFile(zip_path) as z:
