@@ -118,15 +118,6 @@ def default_db_url(course: Path) -> str:
     return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
 
 
-def ensure_alembic_on_path() -> None:
-    """nbgrader runs the ``alembic`` command when it creates a gradebook; make the one next
-    to this Python findable when the venv is not activated (``.venv/bin/python -m ...``)."""
-    bindir = str(Path(sys.executable).parent)
-    path = os.environ.get("PATH", "")
-    if bindir not in path.split(os.pathsep):
-        os.environ["PATH"] = bindir + (os.pathsep + path if path else "")
-
-
 def create_gradebook(db_path: Path):
     """A new, empty nbgrader gradebook at ``db_path``, as ``Gradebook()`` makes one, but
     reading the schema's alembic head in-process instead of running ``alembic heads``
@@ -155,7 +146,6 @@ def create_gradebook(db_path: Path):
 def open_gradebook(course: Path, db_url: str | None = None):
     from nbgrader.api import Gradebook
 
-    ensure_alembic_on_path()
     url = db_url or default_db_url(course)
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
