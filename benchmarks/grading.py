@@ -9,6 +9,9 @@ same submissions, on this machine:
 
   engine    autograder.grade.batch.grade_class, default sandbox, ``--workers`` threads
   nbgrader  ``python -m nbgrader autograde <assignment> --force`` (sequential, as it is)
+  otter     ``otter run -a <autograder zip> <notebook>`` per submission, one after the other
+            (as a TA runs it without Gradescope), on the same answers in otter's student
+            notebook
   bare      the same merged cells in a plain ``python -c`` per submission, no sandbox, no
             grading: sequentially and ``--workers`` at a time (the overhead baseline)
 
@@ -19,7 +22,7 @@ processes, nbgrader's app and kernels). Peak memory: ru_maxrss of the phase's pr
 its largest child process (getrusage RUSAGE_SELF / RUSAGE_CHILDREN): the largest single
 process, not a sum.
 
-Targets (the project's issue): engine >= 5x nbgrader's submissions/s, and at most 0.2 s per
+Targets: engine >= 25x nbgrader's and >= 50x otter's submissions/s, and at most 0.2 s per
 submission beyond executing its cells, i.e. median(engine per-submission duration) -
 median(bare per-submission duration at the same concurrency) <= 0.2 s.
 
@@ -47,7 +50,8 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "course"
 A = "mini"
 OUT = REPO / "build" / "bench" / "grading.json"
-TARGET_RATIO = 5.0
+TARGET_RATIO = 25.0
+TARGET_RATIO_OTTER = 50.0
 TARGET_OVERHEAD_S = 0.2
 NBGRADER_ELSEWHERE = {"tiny notebook": 1.07, "notebook importing torch": 2.58}  # s, median, from the issue
 
@@ -112,9 +116,10 @@ def make_course(root: Path, n: int) -> tuple[Path, dict[str, float]]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "dot":
             cell.source = SOLUTION
     nbformat.write(nb, path)
-    _run([sys.executable, "-m", "autograder", "build", A, "--course", str(course), "--no-otter"], cwd=course)
+    _run([sys.executable, "-m", "autograder", "build", A, "--course", str(course)], cwd=course)
 
     release = json.loads((course / "release" / A / f"{A}.ipynb").read_text())
+    otter_release = json.loads((course / "release-otter" / A / f"{A}.ipynb").read_text())
     expected = {}
     for i in range(n):
         student = f"student{i:03d}"
@@ -127,6 +132,13 @@ def make_course(root: Path, n: int) -> tuple[Path, dict[str, float]]:
         folder = course / "submitted" / student / A
         folder.mkdir(parents=True)
         (folder / f"{A}.ipynb").write_text(json.dumps(sub))
+        otter_sub = json.loads(json.dumps(otter_release))
+        for cell in otter_sub["cells"]:
+            if "otter_answer_cell" in cell.get("metadata", {}).get("tags", []):
+                cell["source"] = answer
+        folder = course / "submitted-otter" / student
+        folder.mkdir(parents=True)
+        (folder / f"{A}.ipynb").write_text(json.dumps(otter_sub))
         expected[student] = 0.0 if wrong else 2.0
     return course, expected
 
@@ -180,6 +192,29 @@ def phase_nbgrader(course: Path, n: int) -> dict:
     return {"wall_s": wall, "scores": scores, **_peaks()}
 
 
+def phase_otter(course: Path, n: int) -> dict:
+    from autograder.build.release import otter_zip
+    from autograder.paths import Course
+
+    zip_path = otter_zip(Course(course), A)
+    folders = sorted((course / "submitted-otter").iterdir())[:n]
+    bar = tqdm(total=len(folders), unit="nb", desc="otter run", file=sys.stderr, dynamic_ncols=True)
+    scores, durations = {}, []
+    started = time.perf_counter()
+    for folder in folders:
+        out = folder / "out"
+        out.mkdir()
+        t = time.perf_counter()
+        _run([sys.executable, "-m", "otter", "run", "-a", str(zip_path), "-o", str(out), f"{A}.ipynb"],
+             cwd=folder, timeout=900)
+        durations.append(time.perf_counter() - t)
+        results = json.loads((out / "results.json").read_text())
+        scores[folder.name] = float(sum(t.get("score", 0) or 0 for t in results["tests"]))
+        bar.update(1)
+    bar.close()
+    return {"wall_s": time.perf_counter() - started, "durations": durations, "scores": scores, **_peaks()}
+
+
 def _bare_codes(course: Path) -> list[str]:
     from autograder.grade.plan import load_plan
     from autograder.grade.submission import discover, merge, read_notebook
@@ -226,6 +261,8 @@ def _phase_main(args) -> None:
         doc = phase_engine(course, args.workers)
     elif args.phase == "nbgrader":
         doc = phase_nbgrader(course, args.n)
+    elif args.phase == "otter":
+        doc = phase_otter(course, args.n)
     else:
         doc = phase_bare(course, args.workers)
     Path(args.result).write_text(json.dumps(doc))
@@ -248,9 +285,11 @@ def _median(xs) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
-def summarize(n: int, workers: int, expected: dict, engine: dict, nbg: dict, bare: dict) -> dict:
+def summarize(n: int, workers: int, expected: dict, engine: dict, nbg: dict, bare: dict, otter: dict) -> dict:
     eng_rate = n / engine["wall_s"]
     nbg_rate = n / nbg["wall_s"]
+    otter_rate = n / otter["wall_s"]
+    ratio_otter = eng_rate / otter_rate
     par, seq = bare["parallel"], bare["sequential"]
     overhead = _median(engine["durations"]) - _median(par["durations"])
     ratio = eng_rate / nbg_rate
@@ -271,15 +310,20 @@ def summarize(n: int, workers: int, expected: dict, engine: dict, nbg: dict, bar
                  "parallel": {"workers": par["workers"], "wall_s": par["wall_s"], "subs_per_s": n / par["wall_s"],
                               "median_s": _median(par["durations"])},
                  "self_rss_mb": bare["self_rss_mb"], "child_rss_mb": bare["child_rss_mb"]},
+        "otter": {"wall_s": otter["wall_s"], "subs_per_s": otter_rate, "median_s": _median(otter["durations"]),
+                  "self_rss_mb": otter["self_rss_mb"], "child_rss_mb": otter["child_rss_mb"],
+                  "scores_as_expected": sum(otter["scores"].get(s) == v for s, v in expected.items())},
         "ratio_engine_over_nbgrader": ratio,
+        "ratio_engine_over_otter": ratio_otter,
         "overhead_s": overhead,
         "targets": {"ratio_min": TARGET_RATIO, "ratio_met": ratio >= TARGET_RATIO,
+                    "ratio_otter_min": TARGET_RATIO_OTTER, "ratio_otter_met": ratio_otter >= TARGET_RATIO_OTTER,
                     "overhead_max_s": TARGET_OVERHEAD_S, "overhead_met": overhead <= TARGET_OVERHEAD_S},
     }
 
 
 def table(s: dict) -> str:
-    e, g, b = s["engine"], s["nbgrader"], s["bare"]
+    e, g, b, o = s["engine"], s["nbgrader"], s["bare"], s["otter"]
     rows = [("phase", "wall s", "subs/s", "median s/sub", "RSS MB (proc / largest child)", "scores ok"),
             (f"engine ({e['sandbox']}, {s['workers']} workers)", f"{e['wall_s']:.1f}", f"{e['subs_per_s']:.2f}",
              f"{e['median_s']:.3f}", f"{e['self_rss_mb']:.0f} / {e['child_rss_mb']:.0f}",
@@ -287,6 +331,8 @@ def table(s: dict) -> str:
             ("nbgrader autograde", f"{g['wall_s']:.1f}", f"{g['subs_per_s']:.2f}",
              f"{g['per_submission_s']:.3f} (mean)",
              f"{g['self_rss_mb']:.0f} / {g['child_rss_mb']:.0f}", f"{g['scores_as_expected']}/{s['n']}"),
+            ("otter run, one at a time", f"{o['wall_s']:.1f}", f"{o['subs_per_s']:.2f}", f"{o['median_s']:.3f}",
+             f"{o['self_rss_mb']:.0f} / {o['child_rss_mb']:.0f}", f"{o['scores_as_expected']}/{s['n']}"),
             ("bare python -c, sequential", f"{b['sequential']['wall_s']:.1f}", f"{b['sequential']['subs_per_s']:.2f}",
              f"{b['sequential']['median_s']:.3f}", f"{b['self_rss_mb']:.0f} / {b['child_rss_mb']:.0f}", "-"),
             (f"bare python -c, {b['parallel']['workers']} at a time", f"{b['parallel']['wall_s']:.1f}",
@@ -299,6 +345,8 @@ def table(s: dict) -> str:
               f"{s['n']} submissions of a torch assignment, {s['cpus']} CPUs, Python {s['python']}",
               f"throughput engine / nbgrader: {s['ratio_engine_over_nbgrader']:.2f}x   "
               f"target >= {t['ratio_min']:g}x: {'PASS' if t['ratio_met'] else 'MISS'}",
+              f"throughput engine / otter:    {s['ratio_engine_over_otter']:.2f}x   "
+              f"target >= {t['ratio_otter_min']:g}x: {'PASS' if t['ratio_otter_met'] else 'MISS'}",
               f"overhead per submission: median engine {e['median_s']:.3f} s - median bare "
               f"({b['parallel']['workers']} at a time) {b['parallel']['median_s']:.3f} s = {s['overhead_s']:+.3f} s   "
               f"target <= {t['overhead_max_s']:g} s: {'PASS' if t['overhead_met'] else 'MISS'}",
@@ -314,7 +362,7 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=2, help="engine workers and bare parallelism (default 2)")
     p.add_argument("--keep", action="store_true", help="keep the temporary course")
     p.add_argument("--out", default=str(OUT), help=f"JSON results (default {OUT.relative_to(REPO)})")
-    p.add_argument("--phase", choices=["engine", "nbgrader", "bare"], help=argparse.SUPPRESS)
+    p.add_argument("--phase", choices=["engine", "nbgrader", "otter", "bare"], help=argparse.SUPPRESS)
     p.add_argument("--course", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -328,7 +376,7 @@ def main(argv=None) -> int:
         course, expected = make_course(tmp, args.n)
         steps.update(1)
         # Identical copies: each tool writes its own gradebook and output folders.
-        for name in ("engine", "nbgrader", "bare"):
+        for name in ("engine", "nbgrader", "otter", "bare"):
             shutil.copytree(course, tmp / name, symlinks=True)
         steps.update(1)
         _run([sys.executable, "-c", "import numpy, torch"], cwd=tmp)  # page cache, for every phase alike
@@ -336,8 +384,9 @@ def main(argv=None) -> int:
         steps.close()
         engine = _in_process("engine", tmp / "engine", args, tmp)
         nbg = _in_process("nbgrader", tmp / "nbgrader", args, tmp)
+        otter = _in_process("otter", tmp / "otter", args, tmp)
         bare = _in_process("bare", tmp / "bare", args, tmp)
-        summary = summarize(args.n, args.workers, expected, engine, nbg, bare)
+        summary = summarize(args.n, args.workers, expected, engine, nbg, bare, otter)
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(summary, indent=1))
