@@ -4,14 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install release demo test test-fast goldens bench clean help
+.PHONY: install release demo test test-fast goldens bench bench-term clean help
 
 help:
 	@echo "make demo      build every assignment, grade a synthetic class, write feedback, exports, report"
 	@echo "make test      run the test suite"
 	@echo "make release   regenerate release/, release-otter/ and solutions/ from source/"
 	@echo "make goldens   refresh the golden files of the generated trees"
-	@echo "make bench     grading throughput against nbgrader autograde"
+	@echo "make bench     grading throughput against nbgrader autograde and otter run"
+	@echo "make bench-term  a term of synthetic submissions: throughput, memory, Dask scale-out"
 	@echo "$(BIN)/python -m autograder --help   lists every command"
 
 $(STAMP): requirements.lock pyproject.toml scripts/install-system-deps.sh scripts/install-browser.sh
@@ -43,6 +44,9 @@ goldens: install
 
 bench: install
 	$(BIN)/python -m benchmarks.grading
+
+bench-term: install
+	$(BIN)/python -m benchmarks.term
 
 clean:
 	rm -rf build demo grades gradebook.db tests/artifacts

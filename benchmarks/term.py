@@ -1,0 +1,273 @@
+"""``make bench-term``: how long a whole term of grading takes on this machine.
+
+    python -m benchmarks.term [--per-assignment 100] [--assignments 01-vectors 08-pca 17-attention]
+
+One run copies the course into a temporary folder and makes, for each assignment, a class of
+synthetic submissions from the committed trees: the reference solution, answers with one
+function left unanswered (a typical partial submission), blank notebooks, notebooks whose
+kernel crashes, and one that never stops. It grades every class three ways, each in its own
+fresh process, with the same sandbox settings as ``grade``:
+
+  local      the default local cluster (threads in the grader process, one per core)
+  dask x1    a real Dask scheduler and ONE worker process started by the benchmark
+  dask x2    the same scheduler with TWO worker processes
+
+and prints throughput (notebooks/s), peak memory, the extrapolated time for a term of 300
+students x 26 assignments (7,800 notebooks; target 20 minutes on 2 cores), the scale-out
+efficiency from one to two Dask workers, and a plot of throughput against workers
+(build/bench/term.png). Results: build/bench/term.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "build" / "bench" / "term.json"
+TERM_NOTEBOOKS = 300 * 26
+TARGET_TERM_MIN = 20.0
+HANG = "while True:\n    pass\n"
+CRASH = "import os\nos._exit(3)\n"
+
+
+def _grade_ids(nb: dict) -> list[str]:
+    return [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def _with(nb: dict, grade_id: str, code: str | None, release: dict) -> dict:
+    nb = json.loads(json.dumps(nb))
+    blank = {c["metadata"]["nbgrader"]["grade_id"]: c["source"] for c in release["cells"]
+             if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            cell["source"] = blank[grade_id] if code is None else code
+    return nb
+
+
+def make_term(course: Path, assignments: list[str], per: int) -> dict[str, dict[str, str]]:
+    """Write submitted/<assignment>/<student>/<assignment>.ipynb; returns the kind of each."""
+    kinds: dict[str, dict[str, str]] = {}
+    for a in assignments:
+        solution = json.loads((course / "solutions" / a / f"{a}.ipynb").read_text())
+        release = json.loads((course / "release" / a / f"{a}.ipynb").read_text())
+        ids = _grade_ids(solution)
+        kinds[a] = {}
+        for i in range(per):
+            student = f"s{i:04d}"
+            if i == per - 1:
+                kind, nb = "hang", _with(solution, ids[0], HANG, release)
+            elif i % 10 == 9:
+                kind, nb = "crash", _with(solution, ids[i % len(ids)], CRASH, release)
+            elif i % 10 == 8:
+                kind, nb = "blank", release
+            elif i % 2 == 1:
+                kind, nb = "partial", _with(solution, ids[i % len(ids)], None, release)
+            else:
+                kind, nb = "reference", solution
+            folder = course / "submitted" / a / student / a
+            folder.mkdir(parents=True)
+            (folder / f"{a}.ipynb").write_text(json.dumps(nb))
+            kinds[a][student] = kind
+    return kinds
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_port(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"the Dask scheduler did not listen on port {port}")
+
+
+class DaskCluster:
+    """A scheduler and N single-threaded worker processes on loopback, started and stopped
+    here (``dask scheduler`` / ``dask worker``)."""
+
+    def __init__(self, workers: int, cwd: Path):
+        self.port = _free_port()
+        bindir = Path(sys.executable).parent
+        env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+        log = open(cwd / f"dask-{workers}.log", "w")
+        self.procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                        "--port", str(self.port), "--dashboard-address", ":0"],
+                                       cwd=cwd, env=env, stdout=log, stderr=log)]
+        _wait_port(self.port)
+        for _ in range(workers):
+            self.procs.append(subprocess.Popen(
+                [sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--nthreads", "1",
+                 "--nworkers", "1", "--no-nanny", "--dashboard-address", ":0"],
+                cwd=cwd, env=env, stdout=log, stderr=log))
+        from distributed import Client
+
+        with Client(self.address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+
+    @property
+    def address(self) -> str:
+        return f"tcp://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        for p in reversed(self.procs):
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def phase(course: Path, assignments: list[str], scheduler: str | None, workers: int) -> dict:
+    """Grade every class once (in this fresh process); wall time, results, peak memory."""
+    from autograder.grade.batch import Options, grade_class
+    from autograder.paths import Course
+    from autograder.sandbox import Limits
+
+    c = Course(course)
+    shutil.rmtree(c.grades, ignore_errors=True)
+    limits = Limits(wall_s=120, cpu_s=120, idle_s=10)  # the hang costs 10 s, as with --cell-timeout 10
+    started = time.perf_counter()
+    scores, statuses = {}, {}
+    for a in assignments:
+        results = grade_class(c, a, Options(submitted=course / "submitted" / a, workers=workers, force=True,
+                                            scheduler=scheduler, limits=limits, progress=True),
+                              log=lambda m: print(m, file=sys.stderr))
+        for r in results:
+            scores[f"{a}/{r.student_id}"] = r.score
+            statuses[f"{a}/{r.student_id}"] = r.status
+    wall = time.perf_counter() - started
+    kib = 1024
+    return {"wall_s": wall, "scores": scores, "statuses": statuses,
+            "self_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kib / 2**20,
+            "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kib / 2**20}
+
+
+def _in_fresh_process(course: Path, assignments: list[str], scheduler: str | None, workers: int, tmp: Path,
+                      name: str) -> dict:
+    result = tmp / f"{name}.json"
+    argv = [sys.executable, "-m", "benchmarks.term", "--phase", "--course", str(course), "--result", str(result),
+            "--workers", str(workers), "--assignments", *assignments]
+    if scheduler:
+        argv += ["--scheduler", scheduler]
+    proc = subprocess.run(argv, cwd=REPO)
+    if proc.returncode != 0 or not result.exists():
+        raise SystemExit(f"the {name} phase failed (exit code {proc.returncode})")
+    return json.loads(result.read_text())
+
+
+def plot(rows: list[tuple[str, int, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    dask = [(w, r) for name, w, r in rows if name.startswith("dask")]
+    ax.plot([w for w, _ in dask], [r for _, r in dask], "o-", label="Dask worker processes")
+    ideal = [dask[0][1] * w for w, _ in dask] if dask else []
+    ax.plot([w for w, _ in dask], ideal, "--", color="grey", label="ideal scaling")
+    for name, w, r in rows:
+        if name == "local":
+            ax.plot([w], [r], "s", label=f"local cluster ({w} threads)")
+    ax.set_xlabel("workers")
+    ax.set_ylabel("notebooks per second")
+    ax.set_xticks(sorted({w for _, w, _ in rows}))
+    ax.set_title("Grading throughput on this machine")
+    ax.legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.term", description=__doc__.split("\n\n")[0])
+    p.add_argument("--per-assignment", type=int, default=100, help="submissions per assignment (default 100)")
+    p.add_argument("--assignments", nargs="+", default=["01-vectors", "08-pca", "17-attention"])
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--out", default=str(OUT))
+    p.add_argument("--keep", action="store_true", help="keep the temporary course")
+    p.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--course", help=argparse.SUPPRESS)
+    p.add_argument("--result", help=argparse.SUPPRESS)
+    p.add_argument("--scheduler", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.phase:
+        doc = phase(Path(args.course), args.assignments, args.scheduler, args.workers)
+        Path(args.result).write_text(json.dumps(doc))
+        return 0
+
+    tmp = Path(tempfile.mkdtemp(prefix="la4ml-term-"))
+    try:
+        course = tmp / "course"
+        ignore = shutil.ignore_patterns(".git", ".venv", "build", "demo", "grades", "gradebook.db", "submitted",
+                                        "__pycache__", "tests")
+        shutil.copytree(REPO, course, ignore=ignore, symlinks=True)
+        kinds = make_term(course, args.assignments, args.per_assignment)
+        n = sum(len(k) for k in kinds.values())
+        print(f"{n} submissions: {args.per_assignment} for each of {', '.join(args.assignments)}", file=sys.stderr)
+        runs = {"local": _in_fresh_process(course, args.assignments, None, args.workers, tmp, "local")}
+        for w in (1, 2):
+            cluster = DaskCluster(w, tmp)
+            try:
+                runs[f"dask x{w}"] = _in_fresh_process(course, args.assignments, cluster.address, w, tmp, f"dask{w}")
+            finally:
+                cluster.close()
+        rows, summary = [], {"n": n, "assignments": args.assignments, "cpus": os.cpu_count(), "runs": {}}
+        for name, run in runs.items():
+            workers = args.workers if name == "local" else int(name[-1])
+            rate = n / run["wall_s"]
+            graded = len(run["scores"])
+            by_status = {}
+            for s in run["statuses"].values():
+                by_status[s] = by_status.get(s, 0) + 1
+            summary["runs"][name] = {"workers": workers, "wall_s": run["wall_s"], "notebooks_per_s": rate,
+                                     "term_minutes": TERM_NOTEBOOKS / rate / 60, "graded": graded,
+                                     "statuses": by_status, "self_rss_mb": run["self_rss_mb"],
+                                     "child_rss_mb": run["child_rss_mb"]}
+            rows.append((name, workers, rate))
+        r1, r2 = summary["runs"]["dask x1"]["notebooks_per_s"], summary["runs"]["dask x2"]["notebooks_per_s"]
+        summary["scale_out_efficiency"] = r2 / (2 * r1)
+        best = max(summary["runs"].values(), key=lambda r: r["notebooks_per_s"])
+        summary["term_minutes"] = best["term_minutes"]
+        summary["target_met"] = best["term_minutes"] <= TARGET_TERM_MIN
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(summary, indent=1))
+        plot(rows, out.with_suffix(".png"))
+        print(f"\n{'run':<10} {'workers':>7} {'wall s':>8} {'nb/s':>6} {'term min':>9} {'graded':>7}  "
+              f"{'peak RSS MB (proc / child)':>27}  statuses")
+        for name, r in summary["runs"].items():
+            print(f"{name:<10} {r['workers']:>7} {r['wall_s']:>8.1f} {r['notebooks_per_s']:>6.2f} "
+                  f"{r['term_minutes']:>9.1f} {r['graded']:>4}/{n}  {r['self_rss_mb']:>12.0f} / "
+                  f"{r['child_rss_mb']:<12.0f}  {r['statuses']}")
+        print(f"\nscale-out from 1 to 2 Dask workers: {r2 / r1:.2f}x ({summary['scale_out_efficiency']:.0%} efficient)")
+        print(f"a term of {TERM_NOTEBOOKS} notebooks at the best rate: {summary['term_minutes']:.1f} min "
+              f"(target <= {TARGET_TERM_MIN:g}): {'PASS' if summary['target_met'] else 'MISS'}")
+        print(f"written to {out} and {out.with_suffix('.png')}")
+    finally:
+        if args.keep:
+            print(f"course kept in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
