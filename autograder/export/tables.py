@@ -1,4 +1,4 @@
-"""nbgrader's own CSV (through nbgrader's CsvExportPlugin) and a wide CSV.
+"""nbgrader's own CSV (the rows of nbgrader's CsvExportPlugin, properly quoted) and a wide CSV.
 
 nbgrader CSV columns (nbgrader/plugins/export.py, CsvExportPlugin): assignment, duedate,
 timestamp, student_id, last_name, first_name, email, raw_score, late_submission_penalty,
@@ -19,36 +19,42 @@ from autograder.export.course import ClassRecord, StudentRecord, atomic_write, f
 from autograder.export.safe import csv_cell
 
 
-def export_nbgrader_csv(course: Path, assignment: str, out: Path, db_url: str | None = None) -> Path:
-    from nbgrader.plugins import CsvExportPlugin
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    gb = open_gradebook(course, db_url)
-    try:
-        CsvExportPlugin(to=str(out), assignment=[assignment]).export(gb)
-    finally:
-        gb.close()
-    _make_cells_safe(out, TEXT_COLUMNS)
-    return out
-
-
-# nbgrader CSV columns that hold text from people (ids, names, emails), not numbers or dates.
+NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                    "raw_score", "late_submission_penalty", "score", "max_score"]
+# Columns that hold text from people (ids, names, emails), not numbers or dates.
 TEXT_COLUMNS = ("assignment", "student_id", "last_name", "first_name", "email")
 
 
-def _make_cells_safe(path: Path, columns) -> None:
-    """Rewrite a CSV so no text cell starts a spreadsheet formula."""
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    if not rows:
-        return
-    wanted = {i for i, name in enumerate(rows[0]) if name in columns}
+def export_nbgrader_csv(course: Path, assignment: str, out: Path, db_url: str | None = None) -> Path:
+    """The rows and values of nbgrader's CsvExportPlugin, written as real CSV: the plugin
+    joins values with commas unquoted, so a comma in a name breaks its file, and it writes
+    ids and names that a spreadsheet would run as formulas."""
+    from nbgrader.api import MissingEntry
+
+    gb = open_gradebook(course, db_url)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(rows[0])
-    for row in rows[1:]:
-        w.writerow([csv_cell(v) if i in wanted else v for i, v in enumerate(row)])
-    atomic_write(path, buf.getvalue())
+    w.writerow(NBGRADER_COLUMNS)
+    try:
+        a = gb.find_assignment(assignment)
+        for student in gb.students:
+            row = {"assignment": a.name, "duedate": a.duedate, "student_id": student.id,
+                   "last_name": student.last_name, "first_name": student.first_name, "email": student.email,
+                   "max_score": a.max_score}
+            try:
+                sub = gb.find_submission(a.name, student.id)
+            except MissingEntry:
+                row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0)
+            else:
+                penalty = sub.late_submission_penalty
+                row.update(timestamp=sub.timestamp, raw_score=sub.score, late_submission_penalty=penalty,
+                           score=max(0.0, sub.score - penalty))
+            text = {k: "" if v is None else str(v) for k, v in row.items()}
+            w.writerow([csv_cell(text[k]) if k in TEXT_COLUMNS else text[k] for k in NBGRADER_COLUMNS])
+    finally:
+        gb.close()
+    atomic_write(out, buf.getvalue())
+    return out
 
 
 WIDE_FIXED = ["student_id", "first_name", "last_name", "email", "status"]
