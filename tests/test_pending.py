@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
 
 from autograder.grade.csvout import rows, write_csv
 from autograder.grade.handgrades import PENDING, with_hand_grades
@@ -111,3 +114,60 @@ def test_score_entered_by_a_grader_reaches_the_exports(tmp_path):
     assert canvas["ij345"] == "1"
     wide = {r[0]: r for r in read_csv(out / "wide.csv")[1:]}
     assert wide["ij345"][7] == "1"
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_interview_end_to_end(tmp_path):
+    """The finding as a TA met it: the interview's reference answers graded for real. The five
+    written answers wait for a grader (blank in grades.csv, said in the summary, listed by the
+    export); once a grader's score is in the gradebook, grades.csv and Canvas carry it. The
+    Canvas column is found by the notebook's title, "Interview deep-dive"."""
+    import shutil
+
+    from nbgrader.api import Gradebook
+
+    from autograder.__main__ import main
+
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "source" / "interview", course / "source" / "interview")
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    (tmp_path / "sub" / "ab123").mkdir(parents=True)
+    shutil.copy(REPO / "solutions" / "interview" / "interview.ipynb", tmp_path / "sub" / "ab123")
+    grade = ["grade", "interview", "--course", str(course), "--submitted", str(tmp_path / "sub"),
+             "--csv", str(tmp_path / "grades.csv"), "--quiet"]
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(grade) == 0
+    assert "8/8 automatic, 25 points waiting for a grader" in buf.getvalue()
+    rows = {r[2]: r for r in read_csv(tmp_path / "grades.csv")[1:]}
+    assert rows["why_lora_works"][3:6] == ["", "5", "needs_grading"]
+    assert rows["qk_multiply_adds"][3:6] == ["2", "2", "graded"]
+
+    roster = tmp_path / "canvas.csv"
+    roster.write_text('\ufeffStudent,ID,SIS User ID,SIS Login ID,Integration ID,Section,Interview deep-dive (31337)\n'
+                      '    Points Possible,,,,,,33.00\n"Lovelace, Ada",4101,1000123,ab123,,S1,\n'
+                      '"Student, Test",4199,,,,S1,\n', encoding="utf-8")
+    export = ["export", "interview", "--course", str(course), "--format", "canvas", "--canvas-roster", str(roster)]
+    with redirect_stdout(io.StringIO()):
+        assert main(export + ["--strict"]) == 1  # refused while hand grading is pending
+    problems = (course / "exports" / "interview" / "problems.txt").read_text()
+    assert "ab123: hand grading pending for why_linear_algebra, attention_is_linear_algebra" in problems
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # a grader marks every answer 4/5
+        for name in ("why_linear_algebra", "attention_is_linear_algebra", "limits_of_vectors",
+                     "pca_vs_autoencoder", "why_lora_works"):
+            g = gb.find_grade(name, "interview", "interview", "ab123")
+            g.manual_score, g.needs_manual_grade = 4.0, False
+        gb.db.commit()
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(grade) == 0  # already graded: nothing reruns, the CSV is rewritten
+        assert main(export + ["--strict"]) == 0
+    assert "mean score 28.00 / 33" in buf.getvalue()
+    rows = {r[2]: r for r in read_csv(tmp_path / "grades.csv")[1:]}
+    assert rows["why_lora_works"][3:7] == ["4", "5", "graded", "graded by hand"]
+    canvas = read_csv(course / "exports" / "interview" / "canvas.csv")
+    assert canvas[0][5] == "Interview deep-dive (31337)" and canvas[2][3:] == ["ab123", "S1", "28"]
