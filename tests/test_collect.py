@@ -180,3 +180,20 @@ def test_collect_command_line(tmp_path):
     (tmp_path / "bad.zip").write_bytes(b"not a zip")
     with pytest.raises(SystemExit, match="not a readable zip file"):
         main(["collect", A, "--from", str(tmp_path / "bad.zip"), "--course", str(course)])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-01-11 19:00:00+00:00\n", datetime(2026, 1, 11, 19, 0)),  # what collect writes
+    ("2026-01-11 19:00:00.000000 UTC\n", datetime(2026, 1, 11, 19, 0)),  # what nbgrader submit writes
+    ("not a time\n", None),
+])
+def test_grade_reads_both_timestamp_formats(tmp_path, text, expected):
+    folder = tmp_path / "ab123" / A
+    folder.mkdir(parents=True)
+    (folder / NB).write_bytes(notebook("x"))
+    (folder / "timestamp.txt").write_text(text)
+    (sub,) = discover(tmp_path, A, NB)
+    got = sub.submitted_at
+    if got is not None and got.tzinfo is not None:
+        got = got.astimezone(timezone.utc).replace(tzinfo=None)
+    assert got == expected
