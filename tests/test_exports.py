@@ -603,6 +603,7 @@ def test_csv_cells_that_start_a_formula_are_made_text(tmp_path):
         gb.add_submission(ASSIGNMENT, FORMULA_ID, timestamp=DUE)
     proc = run_export(course, "--format", "moodle,nbgrader,wide", "--allow-pending")
     assert proc.returncode == 0, proc.stderr
+    assert f"{FORMULA_ID}: this student id starts with '='" in proc.stderr  # the TA is told to fix it
     out = course / "exports" / ASSIGNMENT
     for name, id_col in (("moodle.csv", 2), ("nbgrader.csv", 3), ("wide.csv", 0)):
         rows = read_csv(out / name)

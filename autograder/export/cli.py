@@ -68,6 +68,7 @@ def run(args) -> int:
     out = out_dir(args, course, "exports")
     record = collect(course, args.assignment, args.db_url)
     problems = list(record.problems)
+    problems += _formula_ids(record)
     pending = record.pending_problems()
     if pending and not args.allow_pending:
         problems += pending
@@ -101,6 +102,14 @@ def run(args) -> int:
         print(f"export: not written: {', '.join(failed)} (see problems.txt)", file=sys.stderr)
         return 2
     return 1 if args.strict and real else 0
+
+
+def _formula_ids(record) -> list[str]:
+    from autograder.export.safe import csv_cell
+
+    return [f"{s.id}: this student id starts with {s.id[0]!r}, which a spreadsheet reads as a formula; it is "
+            f"written as {csv_cell(s.id)!r}, which an LMS import will not match: correct the id"
+            for s in record.students if csv_cell(s.id) != s.id]
 
 
 def _export_one(fmt: str, args, course: Path, record, path: Path, problems: list[str]) -> bool:
