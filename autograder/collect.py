@@ -34,6 +34,8 @@ MAX_MEMBERS = 20000
 
 _CANVAS = re.compile(r"^(?P<name>[^_/]+?)_(?:(?P<late>LATE|late)_)?(?P<uid>\d+)_(?:(?P<sub>\d+)_)?(?P<file>[^/]+)$")
 _MOODLE = re.compile(r"^(?P<name>.+)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_$")
+# Moodle without "Download submissions in folders": one flat name per file.
+_MOODLE_FLAT = re.compile(r"^(?P<name>[^/]+?)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>[^/]+)$")
 _ATTEMPT = re.compile(r"^(?P<stem>.*?)(?:-(?P<n>\d+))?$")
 
 
@@ -143,8 +145,10 @@ def _gradebook_students(db_url: str):
 # -- reading the zip ---------------------------------------------------------------------------
 
 def detect(names: list[str]) -> str:
-    return "moodle" if any(_MOODLE.match(n.replace("\\", "/").split("/")[0]) for n in names if "/" in n) \
-        else "canvas"
+    names = [n.replace("\\", "/") for n in names]
+    if any(_MOODLE.match(n.split("/")[0]) for n in names if "/" in n) or any(_MOODLE_FLAT.match(n) for n in names):
+        return "moodle"
+    return "canvas"
 
 
 def _when(info: zipfile.ZipInfo, tz) -> datetime | None:
@@ -190,7 +194,8 @@ def read_zip(zf: zipfile.ZipFile, kind: str, ids: dict[str, str], names: tuple[d
                              _when(info, tz))
         else:
             folder, _, file = name.partition("/")
-            m = _MOODLE.match(folder)
+            m = _MOODLE.match(folder) if file else _MOODLE_FLAT.match(name)
+            file = file or (m.group("file") if m else "")
             if not m or not file:
                 report.unmatched.append(f"{name}: not a Moodle submission folder (<Full Name>_<id>_assignsubmission_file_)")
                 continue

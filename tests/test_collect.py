@@ -197,3 +197,12 @@ def test_grade_reads_both_timestamp_formats(tmp_path, text, expected):
     if got is not None and got.tzinfo is not None:
         got = got.astimezone(timezone.utc).replace(tzinfo=None)
     assert got == expected
+
+
+def test_moodle_zip_without_folders(tmp_path):
+    """Moodle's "Download submissions in folders" unticked: flat file names."""
+    flat = [(n.replace("_/", "_"), data, when) for n, data, when in MOODLE_MEMBERS]
+    out = tmp_path / "submitted"
+    report = collect(make_zip(tmp_path / "flat.zip", flat), A, out, MOODLE_ROSTER)
+    assert sorted(report.collected) == ["ab123", "cd456", "ef789"]
+    assert tag_of(out / "cd456" / A / NB) == "carl"
