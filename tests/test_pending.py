@@ -171,3 +171,21 @@ def test_interview_end_to_end(tmp_path):
     assert rows["why_lora_works"][3:7] == ["4", "5", "graded", "graded by hand"]
     canvas = read_csv(course / "exports" / "interview" / "canvas.csv")
     assert canvas[0][5] == "Interview deep-dive (31337)" and canvas[2][3:] == ["ab123", "S1", "28"]
+
+
+def test_unreadable_notebook_has_nothing_waiting(tmp_path):
+    """An invalid submission (no notebook, broken file) has no answer for a grader: its
+    hand-graded questions stay 0 with the submission's status, in grades.csv and exports."""
+    course = build_course(tmp_path)
+    path = course / "grades" / ASSIGNMENT / "ef789" / "result.json"
+    result = SubmissionResult.from_dict(__import__("json").loads(path.read_text()))
+    result.status, result.reason = "invalid", "the notebook file is empty (0 bytes)"
+    for q in result.questions:
+        q.status, q.score, q.feedback = "invalid", 0.0, result.reason
+    result.save(course / "grades")
+    _set_manual(course, "ef789", "explain_projection", None)
+    (r,) = with_hand_grades(f"sqlite:///{course / 'gradebook.db'}", ASSIGNMENT, ASSIGNMENT, [result])
+    explain = {row["question"]: row for row in rows(r)}["explain_projection"]
+    assert (explain["score"], explain["status"]) == ("0", "invalid")
+    run_export(course, "--format", "wide")
+    assert "ef789: hand grading pending" not in (course / "exports" / ASSIGNMENT / "problems.txt").read_text()

@@ -286,6 +286,10 @@ def collect(course: Path | str, assignment: str, db_url: str | None = None, appl
                     text = (c.comment or "").strip()
                     if text:
                         rec.comments.append((c.name, text))
+            if rec.result is not None:  # a notebook that could not be read has no answer to wait for
+                for q in rec.result.questions:
+                    if q.manual and q.status != "graded" and q.question in rec.cells:
+                        rec.cells[q.question].needs_manual_grade = False
             rec.raw_score = float(sub.score or 0.0)
             rec.penalty = float(sub.late_submission_penalty or 0.0)
             rec.late = late.get(student.id)

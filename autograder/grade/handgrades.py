@@ -26,6 +26,8 @@ def with_hand_grades(db_url: str | None, assignment: str, notebook: str,
             if not q.manual:
                 continue
             score = scores.get((r.student_id, q.question))
+            if score is None and q.status != "graded":
+                continue  # the notebook could not be read: there is no answer to wait for
             if score is None:
                 q.score, q.status, q.feedback = 0.0, PENDING, WAITING
             else:
