@@ -10,6 +10,9 @@ COMMAND_MODULES = [
     "autograder.grade.cli",
     "autograder.feedback.cli",
     "autograder.export.cli",
+    "autograder.export.roster",
+    "autograder.collect",
+    "autograder.similarity",
     "autograder.report.cli",
     "autograder.demo",
 ]

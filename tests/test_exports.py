@@ -477,3 +477,153 @@ def test_run_autograder_grades_for_real(tmp_path):
     assert test["output"].startswith("dot: you took absolute values; the dot product keeps the signs")
     assert "expected a different value" in test["output"] and "BEGIN HIDDEN" not in test["output"]
     assert data["execution_time"] >= 1
+
+
+# -- LMS files as they really come ------------------------------------------------------------
+
+def _drop_student(course: Path, student: str) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.remove_student(student)
+
+
+def test_canvas_real_export_title_column_test_student_strict(tmp_path):
+    """BOM, Integration ID, read-only columns, two sections, Test Student; the column is
+    found by the notebook's title ("Vectors"), and --strict passes once nothing is wrong."""
+    course = build_course(tmp_path)
+    _drop_student(course, "gh012")  # not enrolled: the export then has no real problem left
+    roster = str(FIXTURES / "canvas_export_real.csv")
+    proc = run_export(course, "--format", "canvas", "--canvas-roster", roster, "--strict", "--allow-pending")
+    assert proc.returncode == 0, proc.stderr
+    rows = read_csv(course / "exports" / ASSIGNMENT / "canvas.csv")
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Vectors (98765)"]
+    body = {r[3]: r for r in rows[2:]}
+    assert body["cd456"] == ["Gauss, Carl", "4102", "1000456", "cd456", "LA4ML Section 1 and LA4ML Lab A", "3.2"]
+    assert body["kl678"][5] == "7" and body["ab123"][5] == "4.5"
+    assert rows[-1] == ["Student, Test", "4199", "", "", "LA4ML Section 1", ""]  # left unchanged in Canvas
+    assert "Test" not in (course / "exports" / ASSIGNMENT / "problems.txt").read_text()
+    # Without --allow-pending, Ivan's answer nobody graded yet makes --strict fail.
+    proc = run_export(course, "--format", "canvas", "--canvas-roster", roster, "--strict")
+    assert proc.returncode == 1 and "ij345: hand grading pending" in proc.stderr
+
+
+def test_canvas_column_by_title_from_metadata_and_unknown(tmp_path):
+    from autograder.export.canvas import find_column, read_roster
+
+    roster = read_roster(FIXTURES / "canvas_export_real.csv")
+    assert find_column(roster, "interview", title="Interview deep-dive") == ("Interview deep-dive", "98767")
+    assert find_column(roster, "interview", title="interview: deep dive!") == ("Interview deep-dive", "98767")
+    with pytest.raises(SystemExit, match="no columns named 'pca', 'PCA from scratch'"):
+        find_column(roster, "pca", title="PCA from scratch")
+
+
+def test_moodle_email_match_through_roster_usernames(tmp_path):
+    """The gradebook holds no emails; the Moodle roster's Username is the student id."""
+    from nbgrader.api import Gradebook
+
+    course = build_course(tmp_path)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for s in gb.students:
+            s.email = None
+        gb.db.commit()
+    proc = run_export(course, "--format", "moodle", "--moodle-match", "email",
+                      "--moodle-roster", str(FIXTURES / "moodle_participants_real.csv"))
+    assert proc.returncode == 0, proc.stderr
+    rows = read_csv(course / "exports" / ASSIGNMENT / "moodle.csv")
+    assert {r[3]: r[4] for r in rows[1:]} == {
+        "Ada@Uni.example": "4.5", "carl@uni.example": "3.2", "emmy@uni.example": "5", "grace@uni.example": "0",
+        "ivan@uni.example": "0", "kurt@uni.example": "7"}
+    assert "no Email address" not in proc.stderr and "not in the gradebook" not in proc.stderr
+
+
+def test_roster_import_fills_emails_then_moodle_matches(tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.export.roster import import_roster
+
+    course = build_course(tmp_path)
+    db = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        for s in gb.students:
+            s.email = None
+        gb.db.commit()
+    proc = run_export(course, "--format", "moodle", "--moodle-match", "email")
+    assert "no Email address in the gradebook for ab123, cd456" in proc.stderr
+    assert "roster import" in proc.stderr  # the message says how to fix it
+    added, updated, skipped = import_roster(db, FIXTURES / "moodle_participants_real.csv", "Username")
+    assert (added, updated, skipped) == (0, 6, [])
+    added, updated, skipped = import_roster(db, FIXTURES / "canvas_export_real.csv")
+    assert (added, updated) == (0, 5) and skipped == ["line 8: Canvas's Test Student, not a student"]
+    with Gradebook(db) as gb:
+        ada = gb.find_student("ab123")
+        assert (ada.email, ada.lms_user_id, ada.first_name, ada.last_name) == ("Ada@Uni.example", "4101", "Ada",
+                                                                              "Lovelace")
+    proc = run_export(course, "--format", "moodle", "--moodle-match", "email")
+    rows = read_csv(course / "exports" / ASSIGNMENT / "moodle.csv")
+    assert {r[3]: r[4] for r in rows[1:]}["Ada@Uni.example"] == "4.5"
+    assert "no Email address" not in proc.stderr
+
+
+def test_roster_import_command_line(tmp_path):
+    course = build_course(tmp_path)
+    plain = tmp_path / "plain.csv"
+    plain.write_text("student_id,first_name,last_name,email\nzz999,Zed,Roster,zed@uni.example\nab123,,,\n")
+    proc = subprocess.run([sys.executable, "-m", "autograder", "roster", "import", str(plain), "--course", str(course)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 student(s) updated, 1 added" in proc.stdout
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_student("zz999").email == "zed@uni.example"
+        assert gb.find_student("ab123").email == "ada@uni.example"  # a blank cell erases nothing
+
+
+# -- CSV cells never start a formula ----------------------------------------------------------
+
+FORMULA_ID = "=HYPERLINK(\"http://x.example\",\"a\")"
+
+
+def test_csv_cells_that_start_a_formula_are_made_text(tmp_path):
+    import warnings
+
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+
+    from autograder.export.safe import csv_cell
+    from autograder.grade.csvout import write_csv
+
+    assert [csv_cell(x) for x in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "ab123", "")] == \
+        ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "ab123", ""]
+    course = build_course(tmp_path)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        gb.add_student(FORMULA_ID, first_name="+Eve", last_name="-Mallory", email="@evil.example")
+        gb.add_submission(ASSIGNMENT, FORMULA_ID, timestamp=DUE)
+    proc = run_export(course, "--format", "moodle,nbgrader,wide", "--allow-pending")
+    assert proc.returncode == 0, proc.stderr
+    assert f"{FORMULA_ID}: this student id starts with '='" in proc.stderr  # the TA is told to fix it
+    out = course / "exports" / ASSIGNMENT
+    for name, id_col in (("moodle.csv", 2), ("nbgrader.csv", 3), ("wide.csv", 0)):
+        rows = read_csv(out / name)
+        ours = [r for r in rows if FORMULA_ID in r[id_col]]
+        assert len(ours) == 1, name
+        assert ours[0][id_col] == "'" + FORMULA_ID, name
+        assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row
+                       if not cell.replace(".", "").isdigit()), name
+    # Canvas: the roster's own cells, whatever they hold.
+    roster = tmp_path / "canvas.csv"
+    roster.write_text((FIXTURES / "canvas_gradebook_export.csv").read_text().replace('"Roster, Zed"', "=cmd|'/C calc'!A0"))
+    run_export(course, "--format", "canvas", "--canvas-roster", str(roster))
+    assert "'=cmd|'/C calc'!A0" in [r[0] for r in read_csv(out / "canvas.csv")]
+    # grades.csv: the student id and the feedback (student-originated text).
+    result = SubmissionResult("-rm", ASSIGNMENT, ASSIGNMENT, "error", reason="@import failed",
+                              questions=[QuestionResult("dot_values", 0.0, 3.0, status="error", feedback="=2*3")])
+    write_csv(tmp_path / "grades.csv", [result])
+    row = read_csv(tmp_path / "grades.csv")[1]
+    assert row[0] == "'-rm" and row[6] == "error: @import failed | =2*3"  # starts with a word: safe
+    result.status = "graded"
+    result.questions[0].status = "graded"
+    write_csv(tmp_path / "grades.csv", [result])
+    assert read_csv(tmp_path / "grades.csv")[1][6] == "'=2*3"

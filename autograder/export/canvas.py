@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.export.course import ClassRecord, StudentRecord, fmt_points
+from autograder.export.safe import csv_cell
 
 FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 REQUIRED = ["Student", "ID", "SIS Login ID"]  # older exports may lack SIS User ID or Section
@@ -77,11 +78,13 @@ def read_roster(path: Path | str) -> Roster:
 
 
 def find_column(roster: Roster, assignment: str, canvas_id: str | None = None,
-                name: str | None = None) -> tuple[str, str]:
+                name: str | None = None, title: str | None = None) -> tuple[str, str]:
     """(assignment name, canvas id) of the column to write.
 
     With ``canvas_id`` the roster's column of that id gives the name (else ``name`` or the
-    assignment id); without, the roster column whose name matches the assignment."""
+    assignment id); without, the roster column whose name matches the assignment id, the
+    ``name`` given, or ``title`` (the notebook's own title, e.g. "Interview deep-dive"),
+    compared without case, spaces or punctuation."""
     columns = roster.assignment_columns()
     if canvas_id:
         for col_name, col_id in columns.values():
@@ -92,15 +95,28 @@ def find_column(roster: Roster, assignment: str, canvas_id: str | None = None,
     def norm(s: str) -> str:
         return re.sub(r"[^a-z0-9]+", "", s.lower())
 
-    wanted = {norm(assignment)} | ({norm(name)} if name else set())
-    found = [(n, i) for n, i in columns.values() if norm(n) in wanted]
-    if len(found) == 1:
-        return name or found[0][0], found[0][1]
+    # The name given wins; then the assignment id; then the notebook's title.
+    for wanted in ([name] if name else []) + [assignment] + ([title] if title else []):
+        found = [(n, i) for n, i in columns.values() if norm(n) == norm(wanted)]
+        if len(found) == 1:
+            return name or found[0][0], found[0][1]
+        if len(found) > 1:
+            break
+    else:
+        found = []
     known = "; ".join(f"{n} ({i})" for n, i in columns.values()) or "none"
+    tried = ", ".join(repr(x) for x in dict.fromkeys([assignment] + [x for x in (name, title) if x]))
     raise SystemExit(
         f"{roster.path}: cannot tell which Canvas assignment is {assignment!r} "
-        f"({'several' if found else 'no'} matching columns; columns: {known}). "
+        f"({'several' if found else 'no'} columns named {tried}; columns: {known}). "
         "Create the assignment in Canvas, export the gradebook again, or pass --canvas-assignment-id.")
+
+
+def is_test_student(row: dict[str, str]) -> bool:
+    """Canvas's "Test Student" (Student View), which every course export has: it is not a
+    student, so it is written blank and never reported."""
+    return (row.get("Student", "").strip().lower() in ("student, test", "test student")
+            and not row.get("SIS User ID") and not row.get("SIS Login ID"))
 
 
 def choose_match(roster: Roster, students: list[StudentRecord], match: str = "auto") -> str:
@@ -118,8 +134,11 @@ def choose_match(roster: Roster, students: list[StudentRecord], match: str = "au
 def export_canvas(record: ClassRecord, roster_path: Path | str, out: Path, canvas_id: str | None = None,
                   name: str | None = None, match: str = "auto") -> list[str]:
     """Write ``out`` and return the problems found (each also a line in problems.txt)."""
+    from autograder.export.course import assignment_title
+
     roster = read_roster(roster_path)
-    col_name, col_id = find_column(roster, record.assignment, canvas_id, name)
+    col_name, col_id = find_column(roster, record.assignment, canvas_id, name,
+                                   assignment_title(record.course, record.assignment))
     key = choose_match(roster, record.students, match)
     col, attr = MATCHES[key]
     problems: list[str] = [f"canvas: matched roster column {col!r} to gradebook student {attr}"]
@@ -151,7 +170,9 @@ def export_canvas(record: ClassRecord, roster_path: Path | str, out: Path, canva
     for row, line in zip(roster.rows, roster.row_numbers):
         k = row.get(col, "")
         student = by_key.get(k) if k and k not in duplicates else None
-        if k in duplicates:
+        if is_test_student(row) and student is None:
+            score = ""
+        elif k in duplicates:
             score = ""
         elif not k:
             score = ""
@@ -167,7 +188,7 @@ def export_canvas(record: ClassRecord, roster_path: Path | str, out: Path, canva
         else:
             score = fmt_points(student.score)
             matched.add(student.id)
-        w.writerow([row.get(c, "") for c in FIXED] + [score])
+        w.writerow([csv_cell(row.get(c, "")) for c in FIXED] + [score])
     for s in record.students:
         if s.id not in matched and s.submitted and getattr(s, attr) not in duplicates:
             problems.append(f"canvas: {s.id} has a graded submission but is not on the Canvas roster; not exported")

@@ -53,7 +53,11 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--gradescope-visibility", default="after_published",
                    choices=["hidden", "after_due_date", "after_published", "visible"],
                    help="when students see each hidden check's result on Gradescope")
-    p.add_argument("--strict", action="store_true", help="exit with status 1 if any problem was reported")
+    p.add_argument("--strict", action="store_true", help="exit with status 1 if any problem was reported "
+                   "(hand grading still pending is one, unless --allow-pending)")
+    p.add_argument("--allow-pending", action="store_true",
+                   help="export students whose hand grading is not done yet without a warning "
+                        "(their totals count only what is graded so far)")
     p.set_defaults(func=run)
     return p
 
@@ -64,6 +68,13 @@ def run(args) -> int:
     out = out_dir(args, course, "exports")
     record = collect(course, args.assignment, args.db_url)
     problems = list(record.problems)
+    problems += _formula_ids(record)
+    pending = record.pending_problems() if set(formats) - {"gradescope"} else []  # the zip holds no grades
+    if pending and not args.allow_pending:
+        problems += pending
+    elif pending:
+        print(f"note: {len(pending)} student(s) with hand grading pending exported with the points graded "
+              "so far (--allow-pending)")
     written = []
     failed = []
     for fmt in formats:
@@ -91,6 +102,14 @@ def run(args) -> int:
         print(f"export: not written: {', '.join(failed)} (see problems.txt)", file=sys.stderr)
         return 2
     return 1 if args.strict and real else 0
+
+
+def _formula_ids(record) -> list[str]:
+    from autograder.export.safe import csv_cell
+
+    return [f"{s.id}: this student id starts with {s.id[0]!r}, which a spreadsheet reads as a formula; it is "
+            f"written as {csv_cell(s.id)!r}, which an LMS import will not match: correct the id"
+            for s in record.students if csv_cell(s.id) != s.id]
 
 
 def _export_one(fmt: str, args, course: Path, record, path: Path, problems: list[str]) -> bool:

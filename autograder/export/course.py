@@ -92,6 +92,10 @@ class StudentRecord:
             return self.result.status
         return "graded"
 
+    def pending_cells(self) -> list[CellScore]:
+        """Graded cells still waiting for a grader (no manual and no automatic score)."""
+        return [c for c in self.cells.values() if c.pending] if self.submitted else []
+
 
 @dataclass
 class ClassRecord:
@@ -106,6 +110,21 @@ class ClassRecord:
 
     def submitted(self) -> list[StudentRecord]:
         return [s for s in self.students if s.submitted]
+
+    def pending(self) -> list[StudentRecord]:
+        """Submitted students with hand grading still to do."""
+        return [s for s in self.students if s.pending_cells()]
+
+    def pending_problems(self) -> list[str]:
+        """One line per student whose total is not final, for problems.txt."""
+        out = []
+        for s in self.pending():
+            cells = s.pending_cells()
+            points = sum(c.max_score for c in cells)
+            out.append(f"{s.id}: hand grading pending for {', '.join(c.name for c in cells)} "
+                       f"({fmt_points(points)} of {fmt_points(s.max_score)} points); exported with the points "
+                       f"graded so far ({fmt_points(s.score)}). Grade it in formgrader, or pass --allow-pending")
+        return out
 
     def student(self, student_id: str) -> StudentRecord:
         for s in self.students:
@@ -171,6 +190,33 @@ def _source_order(course: Path, assignment: str, notebook: str) -> list[tuple[st
                     out.append((meta["grade_id"], bool(meta.get("solution")), bool(meta.get("grade"))))
             return out
     return []
+
+
+def assignment_title(course: Path, assignment: str) -> str:
+    """The assignment's title as the notebook states it: its metadata ``title``, else its
+    first markdown heading ("Interview deep-dive"); "" when there is none."""
+    for folder in ("source", "release"):
+        path = Path(course) / folder / assignment / f"{assignment}.ipynb"
+        if not path.exists():
+            continue
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ""
+        title = nb.get("metadata", {}).get("title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "markdown":
+                continue
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            for line in source.splitlines():
+                m = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+                if m:
+                    return re.sub(r"[*_`]", "", m.group(1)).strip()
+        return ""
+    return ""
 
 
 def _natural(name: str) -> list:
@@ -240,6 +286,10 @@ def collect(course: Path | str, assignment: str, db_url: str | None = None, appl
                     text = (c.comment or "").strip()
                     if text:
                         rec.comments.append((c.name, text))
+            if rec.result is not None:  # a notebook that could not be read has no answer to wait for
+                for q in rec.result.questions:
+                    if q.manual and q.status != "graded" and q.question in rec.cells:
+                        rec.cells[q.question].needs_manual_grade = False
             rec.raw_score = float(sub.score or 0.0)
             rec.penalty = float(sub.late_submission_penalty or 0.0)
             rec.late = late.get(student.id)

@@ -33,3 +33,14 @@ def student_safe(text: str) -> str:
     text = _EXPECTED.sub("expected a different value", text)
     text = _REL_ERROR.sub("", text)
     return text.strip()
+
+
+# A spreadsheet reads a cell that begins with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text) -> str:
+    """A text cell a spreadsheet shows as text: one that would start a formula gets a
+    leading apostrophe (OWASP's advice for CSV injection). Numbers we write go as they are."""
+    text = "" if text is None else str(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text

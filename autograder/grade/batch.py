@@ -19,6 +19,7 @@ from tqdm import tqdm
 from autograder.grade import gradebook
 from autograder.grade.csvout import write_csv
 from autograder.grade.engine import grade_submission, unanswered
+from autograder.grade.handgrades import with_hand_grades
 from autograder.grade.plan import Plan, load_plan
 from autograder.grade.results import SubmissionResult, load_results, result_path
 from autograder.grade.submission import Submission, discover
@@ -80,6 +81,7 @@ def grade_class(course: Course, assignment: str, opts: Options, log=print) -> li
 
     ids = {s.student_id for s in submissions}
     results = [r for r in load_results(course.grades, assignment) if r.student_id in ids]
+    results = with_hand_grades(db_url, assignment, plan.notebook, results)  # pending, or the grader's score
     if opts.csv:
         write_csv(Path(opts.csv), results)
     return results

@@ -71,9 +71,16 @@ def _timestamp(folder: Path) -> datetime | None:
     path = folder / "timestamp.txt"
     if not path.is_file():
         return None
+    text = path.read_text(errors="replace").strip()[:100]
     try:
-        return datetime.fromisoformat(path.read_text().strip().replace(" ", "T", 1))
+        return datetime.fromisoformat(text.replace(" ", "T", 1))
     except ValueError:
+        pass
+    try:  # nbgrader's own format, "2026-01-10 12:00:00.000000 UTC" (nbgrader submit / collect)
+        from nbgrader.utils import parse_utc
+
+        return parse_utc(text)
+    except (ValueError, OverflowError, TypeError):
         return None
 
 
