@@ -5,5 +5,9 @@ from autograder.gradescope.results import VISIBILITIES, not_graded, to_gradescop
 
 
 def build_zip(course, assignment, out, hidden_visibility="after_published"):
-    """The zip of ``autograder.gradescope.build``; no gradebook is read."""
-    return _build_zip(course, assignment, out, hidden_visibility)
+    """The zip of ``autograder.gradescope.build`` (no gradebook is read); a course it
+    cannot be built from is a clear message, not a traceback."""
+    try:
+        return _build_zip(course, assignment, out, hidden_visibility)
+    except (FileNotFoundError, ValueError) as exc:
+        raise SystemExit(str(exc)) from None

@@ -15,7 +15,7 @@ import shlex
 import zipfile
 from pathlib import Path
 
-from autograder.gradescope.plan import plan_document
+from autograder.gradescope.plan import data_files, plan_document
 from autograder.gradescope.results import visibility_config
 from autograder.paths import PACKAGE, Course
 
@@ -101,6 +101,8 @@ def build_zip(course: Path | Course, assignment: str, out: Path, visibility: dic
     visibility for every hidden check (default: submission summary visible at once, hidden
     checks ``after_published``)."""
     course = course if isinstance(course, Course) else Course(Path(course))
+    if not course.source_notebook(assignment).exists():
+        raise FileNotFoundError(f"no {course.source_notebook(assignment)}: the zip is built from the source notebook")
     if visibility is None or isinstance(visibility, str):
         visibility = visibility_config(visibility or "after_published")
     doc, released = plan_document(course, assignment)
@@ -115,10 +117,8 @@ def build_zip(course: Path | Course, assignment: str, out: Path, visibility: dic
         f"plan/{assignment}.json": json.dumps(doc, indent=1).encode(),
         f"plan/{assignment}.ipynb": released,
     }
-    release_dir = course.release / assignment
-    for p in sorted(release_dir.iterdir()):
-        if p.is_file() and p.suffix != ".ipynb" and not p.name.startswith("."):
-            files[f"course/source/{assignment}/{p.name}"] = p.resolve()
+    for p in data_files(course, assignment):
+        files[f"course/source/{assignment}/{p.name}"] = p.resolve()
     files.update(package_files())
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

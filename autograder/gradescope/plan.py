@@ -8,6 +8,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import nbformat
+
 from autograder.build import notebook
 from autograder.grade.plan import CheckCall, GradedCell, Plan, load_plan
 from autograder.paths import Course
@@ -22,17 +24,15 @@ def plan_document(course: Course, assignment: str) -> tuple[dict, bytes]:
     the source on every grade id."""
     plan = load_plan(course, assignment)
     release = course.release_notebook(assignment)
-    if not release.exists():
-        raise FileNotFoundError(f"no {release}: build the release first (make release)")
-    raw = release.read_bytes()
-    released = notebook.read(release)
+    raw = release.read_bytes() if release.exists() else clear(plan.source)
+    released = nbformat.reads(raw.decode(), as_version=4)
     source_ids = [notebook.grade_id(c) for c in plan.source.cells]
     release_ids = [notebook.grade_id(c) for c in released.cells]
     if source_ids != release_ids:
         raise StaleRelease(f"{release} does not match source/{assignment}: rebuild it (make release)")
     for cell in released.cells:
-        if notebook.is_solution(cell) and "BEGIN SOLUTION" in cell.source:
-            raise StaleRelease(f"{release} still holds a solution region in cell {notebook.grade_id(cell)}")
+        if "BEGIN SOLUTION" in cell.source or "BEGIN HIDDEN TESTS" in cell.source:
+            raise StaleRelease(f"{release} still holds a solution or hidden test in cell {notebook.grade_id(cell)}")
     doc = {
         "assignment": assignment,
         "notebook": plan.notebook,
@@ -42,6 +42,25 @@ def plan_document(course: Course, assignment: str) -> tuple[dict, bytes]:
                   for c in plan.cells],
     }
     return doc, raw
+
+
+def clear(source) -> bytes:
+    """The student version of a source notebook, as nbgrader releases it (solutions and
+    hidden tests cleared, no outputs): used when the release has not been built."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions
+
+    nb, resources = nbformat.from_dict(source), {}
+    for step in (ClearSolutions(), ClearHiddenTests(), ClearOutput()):
+        nb, resources = step.preprocess(nb, resources)
+    return (nbformat.writes(nb) + "\n").encode()
+
+
+def data_files(course: Course, assignment: str) -> list[Path]:
+    """The files the release ships beside the notebook (data), from the release if built."""
+    folder = course.release / assignment
+    if not folder.is_dir():
+        folder = course.source / assignment
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".ipynb" and not p.name.startswith("."))
 
 
 def load(folder: Path, assignment: str) -> Plan:
