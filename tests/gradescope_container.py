@@ -147,7 +147,7 @@ cd /
 echo "run_autograder exit: $?"
 sleep 1
 (cd {m}/autograder/source && sha256sum --quiet -c {work}/manifest) && echo GRADER-FILES-INTACT
-ps -u 62000 -o pid,ppid,stat,etime,cmd && echo STUDENT-PROCESSES-LEFT
+ps -u 62000 -o pid=,stat=,etime=,cmd= | awk '$2 !~ /^Z/' | grep . && echo STUDENT-PROCESSES-LEFT  # zombies are dead
 cp {m}/autograder/results/results.json {work}/results.json 2>/dev/null
 umount -l {m}/proc {m}/dev 2>/dev/null
 """
