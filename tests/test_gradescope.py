@@ -238,3 +238,20 @@ def test_bwrap_grades_here(zips, tmp_path, kind, expected):
     assert data["score"] == expected, data
     assert data["tests"][0]["visibility"] == "visible" and "01-vectors.ipynb" in data["tests"][0]["output"]
     assert {p: p.read_bytes() for p in before} == before
+
+
+@needs_root
+def test_wrong_file_reaches_the_student_without_running_anything(zips, tmp_path):
+    root = _root(tmp_path, zips["01-vectors"], None)
+    (root / "submission" / "vectors.py").write_text("def dot(a, b): ...")
+    assert container.run(root, prefer=()) == 0  # nothing to run, so no isolation needed
+    data = _results(root)
+    assert data["score"] == 0.0
+    first = data["tests"][0]
+    assert (first["name"], first["visibility"], first["status"]) == ("Submission", "visible", "failed")
+    assert "expected a file named 01-vectors.ipynb; found vectors.py" in first["output"]
+
+
+def test_cell_visibility_names_a_real_cell(tmp_path):
+    with pytest.raises(ValueError, match="no graded cell dot_value in 01-vectors"):
+        build_zip(COURSE, "01-vectors", tmp_path / "gs.zip", visibility_config(cells={"dot_value": "visible"}))

@@ -44,7 +44,11 @@ def main(argv=None) -> int:
         p.error(str(exc))
     course = Course.find(args.course)
     out = args.out or course.root / "exports" / args.assignment / "gradescope-autograder.zip"
-    build_zip(course, args.assignment, out, vis)
+    try:
+        build_zip(course, args.assignment, out, vis)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"gradescope: {exc}", file=sys.stderr)
+        return 2
     print(f"gradescope: wrote {out}: the released notebook, a grading plan and the checks; no solution, "
           "rubric or source notebook. Student code runs in bubblewrap, or as a separate unprivileged "
           "user where the container allows no namespaces; otherwise it is not graded.")

@@ -106,6 +106,10 @@ def build_zip(course: Path | Course, assignment: str, out: Path, visibility: dic
     if visibility is None or isinstance(visibility, str):
         visibility = visibility_config(visibility or "after_published")
     doc, released = plan_document(course, assignment)
+    unknown = sorted(set(visibility["cells"]) - {c["grade_id"] for c in doc["cells"]})
+    if unknown:
+        raise ValueError(f"no graded cell {', '.join(unknown)} in {assignment} "
+                         f"(graded cells: {', '.join(c['grade_id'] for c in doc['cells'])})")
     torch = needs_torch(released)
     config = {"assignment": assignment, "notebook": doc["notebook"], "visibility": visibility,
               "timeout": timeout, "cell_timeout": cell_timeout, "memory_mb": memory_mb, "torch": torch}

@@ -49,15 +49,19 @@ def run(root: Path, prefer: tuple[str, ...] = ("bubblewrap", "separate user")) -
     try:
         isolation.harden(root)
         plan = plan_files.load(src / "plan", assignment)
-        sandbox, mode, reasons = isolation.choose(src / "plan" / f"{assignment}.json", prefer)
-        for r in reasons:
-            print(f"isolation: not available: {r}")
-        if sandbox is None:
-            print("isolation: NONE holds here; the submission is NOT graded (no score).")
-            data, code = not_graded_safely("; ".join(reasons)), 1
+        sub = pick_notebook(root / "submission", plan.notebook)
+        if sub.path is None:  # nothing to run: no isolation needed to say so
+            data = to_gradescope(_unanswered(plan, sub), config["visibility"])
         else:
-            print(f"isolation: {mode}")
-            data = to_gradescope(_grade(src, plan, root / "submission", sandbox, config), config["visibility"])
+            sandbox, mode, reasons = isolation.choose(src / "plan" / f"{assignment}.json", prefer)
+            for r in reasons:
+                print(f"isolation: not available: {r}")
+            if sandbox is None:
+                print("isolation: NONE holds here; the submission is NOT graded (no score).")
+                data, code = not_graded_safely("; ".join(reasons)), 1
+            else:
+                print(f"isolation: {mode}")
+                data = to_gradescope(_grade(src, plan, sub, sandbox, config), config["visibility"])
     except Exception:  # noqa: BLE001 - whatever fails, the student gets a result that says so
         traceback.print_exc()
         data, code = not_graded(), 1
@@ -69,14 +73,18 @@ def run(root: Path, prefer: tuple[str, ...] = ("bubblewrap", "separate user")) -
     return code
 
 
-def _grade(src: Path, plan, submission_dir: Path, sandbox, config: dict):
-    from autograder.grade.engine import grade_submission, unanswered
+def _unanswered(plan, sub):
+    from autograder.grade.engine import unanswered
+
+    print(f"not graded: {sub.problem}")
+    return unanswered(plan, sub, "invalid", sub.problem)
+
+
+def _grade(src: Path, plan, sub, sandbox, config: dict):
+    from autograder.grade.engine import grade_submission
     from autograder.paths import Course
     from autograder.sandbox import Limits
 
-    sub = pick_notebook(submission_dir, plan.notebook)
-    if sub.path is None:
-        return unanswered(plan, sub, "invalid", sub.problem)
     limits = Limits(wall_s=config.get("timeout", 600.0), cpu_s=config.get("timeout", 600.0),
                     idle_s=config.get("cell_timeout", 120.0), memory_mb=config.get("memory_mb", 4096))
     result = grade_submission(Course(src / "course"), plan, sub, sandbox, limits)
