@@ -255,3 +255,28 @@ def test_wrong_file_reaches_the_student_without_running_anything(zips, tmp_path)
 def test_cell_visibility_names_a_real_cell(tmp_path):
     with pytest.raises(ValueError, match="no graded cell dot_value in 01-vectors"):
         build_zip(COURSE, "01-vectors", tmp_path / "gs.zip", visibility_config(cells={"dot_value": "visible"}))
+
+
+@needs_root
+@pytest.mark.slow
+def test_engine_never_writes_through_a_link_left_in_the_job_folder(tmp_path):
+    """The grader (as root) once copied outcomes.npz to <job>/.outcomes-verified.npz, so a
+    submission that left a link there made it write the bytes it chose anywhere."""
+    from autograder.grade.engine import grade_submission
+    from autograder.grade.submission import Submission
+    from autograder.sandbox import Limits, get_sandbox
+
+    try:
+        sandbox = get_sandbox("bwrap")
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"no bwrap here: {exc}")
+    target = Path("/tmp") / f"gs-link-target-{os.getpid()}"
+    target.unlink(missing_ok=True)
+    nb = subs.blank()
+    nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "id": "x",
+                           "source": f"import os\nos.symlink({str(target)!r}, '.outcomes-verified.npz')\n"})
+    path = subs.write(nb, tmp_path)
+    result = grade_submission(COURSE, load_plan(COURSE, "01-vectors"), Submission("eve", path), sandbox,
+                              Limits(wall_s=300, cpu_s=300, idle_s=120))
+    assert result.score == 0.0 and result.status == "graded"
+    assert not target.exists()
