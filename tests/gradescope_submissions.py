@@ -65,8 +65,8 @@ def _cells(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def reference() -> dict:
-    return _cells(REFERENCE)
+def reference(assignment: str = ASSIGNMENT) -> dict:
+    return _cells(REPO / "solutions" / assignment / f"{assignment}.ipynb")
 
 
 def blank() -> dict:

@@ -53,3 +53,23 @@ def test_gradescope_flow_in_debian_rootfs(container, mode, kind):
     assert run["intact"], log  # every file of the zip unchanged after the run
     assert not run["leftover"], log  # no process of the student's uid outlives the run
     assert run["results"]["tests"][0]["name"] == "Submission"
+
+
+@pytest.fixture(scope="module")
+def torch_container(tmp_path_factory):
+    """17-attention imports torch: setup.sh installs the CPU build of torch==2.13.0 too."""
+    work = tmp_path_factory.mktemp("gradescope-rootfs-torch")
+    zip_path = build_zip(Course(REPO), "17-attention", work / "autograder.zip")
+    reference = subs.write(subs.reference("17-attention"), work / "reference", "17-attention.ipynb")
+    return box.installed_rootfs(zip_path), zip_path, reference, work
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_torch_assignment_in_debian_rootfs(torch_container, mode):
+    from autograder.grade.plan import load_plan
+
+    installed, zip_path, reference, work = torch_container
+    run = box.run_submission(installed, zip_path, reference, MODES[mode], work / f"run-{MODES[mode]}")
+    assert run["results"] is not None, run["log"]
+    assert run["results"]["score"] == load_plan(Course(REPO), "17-attention").max_score, run["log"]
+    assert run["intact"] and not run["leftover"], run["log"]

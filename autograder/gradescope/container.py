@@ -87,7 +87,9 @@ def _grade(src: Path, plan, sub, sandbox, config: dict):
 
     limits = Limits(wall_s=config.get("timeout", 600.0), cpu_s=config.get("timeout", 600.0),
                     idle_s=config.get("cell_timeout", 120.0), memory_mb=config.get("memory_mb", 4096))
-    result = grade_submission(Course(src / "course"), plan, sub, sandbox, limits)
+    course = Course(src / "course")
+    (course.source / plan.assignment).mkdir(parents=True, exist_ok=True)  # data files, if any
+    result = grade_submission(course, plan, sub, sandbox, limits)
     print(f"graded: {result.status}, {result.score:g} / {result.max_score:g}")
     return result
 
