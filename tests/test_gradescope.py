@@ -280,3 +280,14 @@ def test_engine_never_writes_through_a_link_left_in_the_job_folder(tmp_path):
                               Limits(wall_s=300, cpu_s=300, idle_s=120))
     assert result.score == 0.0 and result.status == "graded"
     assert not target.exists()
+
+
+def test_export_command_builds_the_zip_without_a_gradebook(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "source" / "01-vectors", course / "source" / "01-vectors")
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    r = subprocess.run([sys.executable, "-m", "autograder", "export", "01-vectors", "--format", "gradescope",
+                        "--course", str(course)], capture_output=True, text=True, timeout=300, cwd=course)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (course / "exports" / "01-vectors" / "gradescope-autograder.zip").is_file(), r.stdout
+    assert not (course / "gradebook.db").exists()
