@@ -92,7 +92,7 @@ def installed_rootfs(zip_path: Path) -> Path:
     return done
 
 
-def enter_userns_without_sysadmin(argv: list[str]) -> int:
+def enter_userns_without_sysadmin(argv: list[str], uids: int = 65536) -> int:
     """Run ``argv`` as root of a new user namespace (uids 0-65535 mapped to themselves)
     where no further user namespace may be made, without CAP_SYS_ADMIN (capsh drops it
     from the bounding set before the exec). Called as a script: ``python -m ... argv``."""
@@ -116,14 +116,17 @@ def enter_userns_without_sysadmin(argv: list[str]) -> int:
     os.read(r1, 1)
     for name in ("uid_map", "gid_map"):
         with open(f"/proc/{pid}/{name}", "w") as f:
-            f.write("0 0 65536\n")
+            f.write(f"0 0 {uids}\n")
     os.write(w2, b"x")
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
 
 
-def run_submission(installed: Path, zip_path: Path, notebook: Path, privileged: bool, work: Path) -> dict:
-    """One Gradescope run of ``notebook`` in a fresh overlay of ``installed``. Returns
+def run_submission(installed: Path, zip_path: Path, notebook: Path, privileged: bool, work: Path,
+                   only_root: bool = False) -> dict:
+    """One Gradescope run of ``notebook`` in a fresh overlay of ``installed``; without
+    privileges, ``only_root``: a user namespace that maps uid 0 alone, so the grader cannot
+    switch to another uid either. Returns
     {"results": results.json or None, "log": ..., "intact": grader files unchanged,
     "leftover": processes of the student uid still running afterwards}."""
     work.mkdir(parents=True)
@@ -133,7 +136,7 @@ def run_submission(installed: Path, zip_path: Path, notebook: Path, privileged: 
     if privileged:
         enter = f"chroot {m} /bin/bash /autograder/source/run_autograder"
     else:
-        enter = (f"{sys.executable} {Path(__file__).resolve()} --chroot={m} -- "
+        enter = (f"{sys.executable} {Path(__file__).resolve()} {'--only-root ' if only_root else ''}--chroot={m} -- "
                  "-c '/bin/bash /autograder/source/run_autograder'")
     script = f"""
 set -u
@@ -161,4 +164,6 @@ umount -l {m}/proc {m}/dev 2>/dev/null
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--only-root":
+        sys.exit(enter_userns_without_sysadmin(sys.argv[2:], uids=1))
     sys.exit(enter_userns_without_sysadmin(sys.argv[1:]))

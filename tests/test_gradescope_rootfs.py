@@ -73,3 +73,15 @@ def test_torch_assignment_in_debian_rootfs(torch_container, mode):
     assert run["results"] is not None, run["log"]
     assert run["results"]["score"] == load_plan(Course(REPO), "17-attention").max_score, run["log"]
     assert run["intact"] and not run["leftover"], run["log"]
+
+
+def test_no_isolation_possible_means_no_score(container):
+    """No namespaces and no second uid (a user namespace mapping root alone): the
+    reference is not graded at all, and the instructor is told why."""
+    installed, zip_path, notebooks, work = container
+    run = box.run_submission(installed, zip_path, notebooks["reference"], False, work / "only-root", only_root=True)
+    assert run["results"] is not None, run["log"]
+    assert "score" not in run["results"] and run["results"]["tests"] == [], run["log"]
+    assert run["results"]["output"].startswith("This submission was NOT graded"), run["log"]
+    assert "isolation: NONE holds here" in run["log"] and "run_autograder exit: 1" in run["log"]
+    assert run["intact"], run["log"]
