@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 PUBLIC_TAG = "public-test"
 
@@ -38,9 +37,6 @@ def is_public_test(cell) -> bool:
     return cell.cell_type == "code" and PUBLIC_TAG in cell.get("metadata", {}).get("tags", [])
 
 
-_COALESCE = CoalesceStreamsPreprocessor()
-
-
 def cell_id(index: int) -> str:
     """Released cells get ids from their position, which nbgrader keeps from the source, so
     a submitted cell can be matched to its source cell even without nbgrader metadata."""
@@ -64,7 +60,9 @@ def normalise(nb: nbformat.NotebookNode, keep_outputs: bool = False) -> nbformat
                 cell.outputs, cell.execution_count = [], None
             else:
                 # How a kernel splits printed text into chunks depends on timing: merge them.
-                nb.cells[index], _ = _COALESCE.preprocess_cell(cell, {}, index)
+                from nbconvert.preprocessors import CoalesceStreamsPreprocessor  # not needed to grade
+
+                nb.cells[index], _ = CoalesceStreamsPreprocessor().preprocess_cell(cell, {}, index)
     return nb
 
 

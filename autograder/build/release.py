@@ -101,5 +101,6 @@ def build(course: Course, assignments: list[str] | None = None, otter: bool = Tr
         log(f"{assignment}: executed solutions")
         build_solution(course, assignment)
         if otter:
-            log(f"{assignment}: otter student notebook and autograder zip")
+            log(f"{assignment}: otter student notebook and otter's autograder zip (UNTRUSTED: its checks run in "
+                f"the student's own kernel; for Gradescope use `python -m autograder.gradescope build {assignment}`)")
             build_otter(course, assignment)

@@ -172,9 +172,11 @@ def _read_outcomes(work: Path):
     """Read the sandbox's answer without following links or trusting sizes."""
     try:
         doc = json.loads(_read_regular(work / "outcomes.json", 16 * 2**20))
-        tmp = work / ".outcomes-verified.npz"
-        tmp.write_bytes(_read_regular(work / "outcomes.npz", MAX_OUTCOME_BYTES))
-        arrays = wire.load_arrays(tmp)
+        # Never write into the job folder: a link the submission left there would be followed.
+        with tempfile.TemporaryDirectory(prefix="la4ml-outcomes-") as private:
+            tmp = Path(private) / "outcomes.npz"
+            tmp.write_bytes(_read_regular(work / "outcomes.npz", MAX_OUTCOME_BYTES))
+            arrays = wire.load_arrays(tmp)
         return wire.unpack_outcomes(doc, arrays)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Exception):  # noqa: BLE001
         return None
