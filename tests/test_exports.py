@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import subprocess
+import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
