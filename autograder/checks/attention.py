@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.compare import Mistake, describe_failure
-from autograder.checks.core import Case, Check, Verdict, register
-from autograder.checks.parts import Part, judge_all, scaled_error
+from autograder.checks._kit import Mistake
+from autograder.checks._kit.compare import describe_failure
+from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
+from autograder.checks._kit.compare import Part, judge_all, scaled_error
 from autograder.harness.probes import Outcome
 
 ATTENTION_TOL = 1e-6  # numpy exercises, float64

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograder import remediation
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
 from autograder.harness.probes import Outcome
 
 # --------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
 from autograder.checks.diagnostic import Item, judge_answer, read_number
 
 RUBRIC_PATH = Path(__file__).with_name("interview_rubric.md")

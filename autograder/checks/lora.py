@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 
 import autograder.harness.lora_probes  # noqa: F401 - registers the lora_layer / lora_merge probes
-from autograder.checks.compare import Mistake, describe_failure, judge_cases, judge_value, rel_error
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Mistake
+from autograder.checks._kit.compare import describe_failure, judge_cases, judge_value, rel_error
+from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
 from autograder.harness.probes import Outcome
 
 LAYER_TOL = 1e-8  # float64 forward pass and gradients

@@ -16,16 +16,17 @@ relative to the data's size, not to each entry) is judged fairly. Random data is
 an exactly known covariance whose eigenvalues are well separated, so eigenvectors are
 unique up to sign and ties never happen by accident.
 
-Multi-part answers are judged with ``autograder.checks.parts``.
+Multi-part answers are judged with ``autograder.checks._kit.compare``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.compare import Mistake, describe_failure
-from autograder.checks.core import Case, Check, Verdict, register
-from autograder.checks.parts import Part, fmt, judge_all, scaled_error
+from autograder.checks._kit import Mistake
+from autograder.checks._kit.compare import describe_failure
+from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
+from autograder.checks._kit.compare import Part, fmt, judge_all, scaled_error
 
 PCA_TOL = 1e-4  # max|yours - expected| <= PCA_TOL * max|expected|, stated in every prompt
 

@@ -18,8 +18,9 @@ from typing import Callable
 
 import numpy as np
 
-from autograder.checks.compare import Mistake, describe_failure, fmt, judge_value
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Mistake
+from autograder.checks._kit.compare import describe_failure, fmt, judge_value
+from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
 from autograder.harness.probes import Outcome
 
 TOL = 1e-8
