@@ -44,6 +44,14 @@ BUILTIN_ATTENTION = {
 }
 
 
+TOL = Tolerance(ATTENTION_TOL, "scale", floor=1e-8)
+NOT_BOOLEAN = Mistake("not_boolean", "your mask has the right pattern but is not boolean; return a bool array "
+                      "(e.g. np.tril(np.ones((n, n), dtype=bool))) so that it can select with np.where")
+BATCHED_FAILS = Mistake("batched_fails", "your function works on one sequence but raised an error on a batch; write "
+                        "it for any number of leading axes")
+
+
+
 def _f64(x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
@@ -151,6 +159,9 @@ check_softmax = register(Check(
         on_error=_softmax_on_error,
         diagnose=_diagnose_nonfinite("unstable_softmax", UNSTABLE_LOGITS)),
     forbidden=LIBRARY_SOFTMAX,
+    tolerance=TOL,
+    kind="value",
+    mistakes=[*SOFTMAX_MISTAKES, Mistake("unstable_softmax", UNSTABLE_LOGITS)],
 )).runner()
 
 
@@ -197,8 +208,10 @@ check_causal_mask = register(Check(
     make_cases=_causal_cases,
     judge=lambda cases, outcomes: judge_all(
         cases, outcomes, _tril, 0.0, CAUSAL_MISTAKES, what="causal_mask(n)", dtype_kind="b",
-        dtype_mistake=("not_boolean", "your mask has the right pattern but is not boolean; return a bool array "
-                       "(e.g. np.tril(np.ones((n, n), dtype=bool))) so that it can select with np.where")),
+        dtype_mistake=(NOT_BOOLEAN.name, NOT_BOOLEAN.message)),
+    tolerance=Tolerance(0.0, "exact", floor=0.0),
+    kind="value",
+    mistakes=[*CAUSAL_MISTAKES, NOT_BOOLEAN],
 )).runner()
 
 
@@ -360,6 +373,10 @@ check_scaled_dot_product_attention = register(Check(
         cases, outcomes, _sdpa_ref, ATTENTION_TOL, SDPA_MISTAKES, what="scaled_dot_product_attention(Q, K, V, mask)",
         parts=SDPA_PARTS, diagnose=_diagnose_sdpa, on_error=_batched_on_error),
     forbidden=BUILTIN_ATTENTION,
+    tolerance=TOL,
+    kind="parts",
+    mistakes=[*SDPA_MISTAKES, Mistake("unstable_softmax", UNSTABLE_SCORES), BATCHED_FAILS,
+              Mistake("tuple_order", "you returned (weights, output); return (output, weights) in that order")],
 )).runner()
 
 
@@ -466,4 +483,7 @@ check_multi_head_attention = register(Check(
         parts=MHA_PARTS, on_error=_batched_on_error),
     probe="call_torch",
     forbidden=BUILTIN_ATTENTION,
+    tolerance=Tolerance(MHA_TOL, "scale", floor=1e-8),
+    kind="parts",
+    mistakes=[*MHA_MISTAKES, BATCHED_FAILS],
 )).runner()

@@ -39,6 +39,30 @@ NO_PEFT = {r"\bpeft\b": "the peft library"}
 LAYER_KEYS = ("in_features", "out_features", "r", "alpha", "bias", "seed", "W", "b", "A", "B", "x", "g")
 
 
+# What the layer probes recognise beyond the computed mistakes.
+SHAPE_MISTAKES = [
+    Mistake("transposed_shapes", "A and B are transposed: A is (r, in_features) and B is (out_features, r)"),
+    Mistake("swapped_shapes", "A and B are swapped: A is (r, in_features) and B is (out_features, r)"),
+]
+INIT_MISTAKES = [
+    Mistake("not_registered", "A and B are not registered parameters of the layer: wrap them in nn.Parameter"),
+    Mistake("adapter_frozen", "A and B must be trainable (requires_grad=True)"),
+    Mistake("base_not_frozen", "the base weight is not frozen: LoRA trains only A and B"),
+    Mistake("bias_not_frozen", "the base layer's bias is not frozen; freeze the whole base layer"),
+    Mistake("swapped_init", "A starts at zero and B at random values; it is the other way round"),
+    Mistake("B_not_zero", "B does not start at zero, so the adapted layer does not start as the pretrained one"),
+    Mistake("A_zero", "A starts at zero as well as B, so the adapter never learns"),
+    Mistake("base_replaced", "layer.base does not hold the weights of the layer given: wrap it (self.base = base)"),
+    Mistake("extra_trainable", "the layer has more trainable parameters than A and B"),
+]
+GRADIENT_MISTAKES = [
+    Mistake("no_gradient", "no gradient reached A and B: the update must stay in the autograd graph"),
+    Mistake("wrong_gradient", "the gradient that reaches A or B is wrong, although the output is right"),
+]
+IN_PLACE = Mistake("in_place", "merge changed the layer; return a new tensor and leave the layer as it was")
+
+
+
 def _by_name(fn):
     """Adapt ``fn(**case.args)`` to the positional call that Mistake.compute receives."""
     return lambda *values: fn(**dict(zip(LAYER_KEYS, values)))
@@ -281,6 +305,9 @@ check_layer_init = register(Check(
     judge=_judge_init,
     probe="lora_layer",
     forbidden=NO_PEFT,
+    tolerance=Tolerance(LAYER_TOL, "relative"),
+    kind="probe",
+    mistakes=[*INIT_OUTPUT_MISTAKES, *SHAPE_MISTAKES, *INIT_MISTAKES],
 )).runner()
 
 check_layer_forward = register(Check(
@@ -292,6 +319,9 @@ check_layer_forward = register(Check(
     judge=_judge_forward,
     probe="lora_layer",
     forbidden=NO_PEFT,
+    tolerance=Tolerance(LAYER_TOL, "relative"),
+    kind="probe",
+    mistakes=[*FORWARD_MISTAKES, *SHAPE_MISTAKES, *GRADIENT_MISTAKES],
 )).runner()
 
 
@@ -372,6 +402,9 @@ check_merge = register(Check(
     judge=_judge_merge,
     probe="lora_merge",
     forbidden=NO_PEFT,
+    tolerance=Tolerance(LAYER_TOL, "relative"),
+    kind="probe",
+    mistakes=[*MERGE_MISTAKES, IN_PLACE],
 )).runner()
 
 
@@ -505,6 +538,9 @@ check_lora_param_count = register(Check(
     summary="lora_param_count(in, out, r, bias) counts the trainable parameters of a LoRA layer exactly",
     make_cases=_lora_count_cases,
     judge=_judge_counts(_lora_count, LORA_COUNT_MISTAKES, "lora_param_count"),
+    tolerance=Tolerance(0.0, "exact", floor=0.0),
+    kind="value",
+    mistakes=LORA_COUNT_MISTAKES,
 )).runner()
 
 check_full_param_count = register(Check(
@@ -513,6 +549,9 @@ check_full_param_count = register(Check(
     summary="full_param_count(in, out, bias) counts the trainable parameters of full fine-tuning exactly",
     make_cases=_full_count_cases,
     judge=_judge_counts(_full_count, FULL_COUNT_MISTAKES, "full_param_count"),
+    tolerance=Tolerance(0.0, "exact", floor=0.0),
+    kind="value",
+    mistakes=FULL_COUNT_MISTAKES,
 )).runner()
 
 
@@ -577,4 +616,7 @@ check_captured_fraction = register(Check(
     make_cases=_captured_cases,
     judge=lambda cases, outcomes: judge_cases(cases, outcomes, _captured, FRACTION_TOL, CAPTURED_MISTAKES,
                                               what="captured_fraction"),
+    tolerance=Tolerance(FRACTION_TOL, "relative"),
+    kind="value",
+    mistakes=CAPTURED_MISTAKES,
 )).runner()

@@ -36,6 +36,19 @@ FROM_SCRATCH = {
 }
 
 
+TOL = Tolerance(PCA_TOL, "scale", floor=1e-8)
+# What the multi-part PCA judge recognises from the shape of the answer.
+PCA_SHAPE_MISTAKES = [
+    Mistake("tuple_order", "you returned (variances, components); return (components, variances) in that order"),
+    Mistake("components_as_rows", "your components are the ROWS of a (k, d) matrix; return them as COLUMNS of a "
+            "(d, k) matrix"),
+    Mistake("not_unit_length", "your columns point the right way but are not unit vectors; divide each by its norm"),
+    Mistake("not_sorted", "your columns are eigenvectors of the covariance but not the k largest in decreasing "
+            "order; sort by eigenvalue, largest first"),
+]
+
+
+
 # ---------------------------------------------------------------------------------------
 # Inputs: data with an exactly known, well-separated covariance spectrum
 # ---------------------------------------------------------------------------------------
@@ -187,6 +200,9 @@ check_center = register(Check(
     make_cases=_data_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _centre_ref, PCA_TOL, CENTER_MISTAKES,
                                             what="center(X)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=CENTER_MISTAKES,
 )).runner()
 
 
@@ -233,6 +249,9 @@ check_covariance = register(Check(
     make_cases=_data_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _cov_ref, PCA_TOL, COVARIANCE_MISTAKES,
                                             what="covariance(X)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=COVARIANCE_MISTAKES,
 )).runner()
 
 
@@ -352,6 +371,9 @@ check_pca_eig = register(Check(
     make_cases=_pca_cases,
     judge=_pca_judge(PCA_EIG_MISTAKES, "pca_eig"),
     forbidden=FROM_SCRATCH,
+    tolerance=TOL,
+    kind="parts",
+    mistakes=[*PCA_EIG_MISTAKES, *PCA_SHAPE_MISTAKES],
 )).runner()
 
 check_pca_svd = register(Check(
@@ -362,6 +384,9 @@ check_pca_svd = register(Check(
     make_cases=_pca_cases,
     judge=_pca_judge(PCA_SVD_MISTAKES, "pca_svd"),
     forbidden=FROM_SCRATCH,
+    tolerance=TOL,
+    kind="parts",
+    mistakes=[*PCA_SVD_MISTAKES, *PCA_SHAPE_MISTAKES],
 )).runner()
 
 
@@ -426,6 +451,9 @@ check_explained_variance_ratio = register(Check(
                                             what="explained_variance_ratio(X)", diagnose=_diagnose_evr,
                                             complex_hint=EIGH_HINT),
     forbidden=FROM_SCRATCH,
+    tolerance=TOL,
+    kind="value",
+    mistakes=EVR_MISTAKES,
 )).runner()
 
 
@@ -479,6 +507,9 @@ check_project = register(Check(
     make_cases=_project_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _project_ref, PCA_TOL, PROJECT_MISTAKES,
                                             what="project(X, components)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=PROJECT_MISTAKES,
 )).runner()
 
 
@@ -527,4 +558,7 @@ check_reconstruct = register(Check(
     make_cases=_reconstruct_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _reconstruct_ref, PCA_TOL, RECONSTRUCT_MISTAKES,
                                             what="reconstruct(Z, components, mean)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=RECONSTRUCT_MISTAKES,
 )).runner()

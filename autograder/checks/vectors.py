@@ -32,6 +32,27 @@ _GENERIC = {"error", "wrong_type", "wrong_shape", "not_finite", "wrong_value", "
 _NO_MATCH = np.empty((0, 0, 0))  # what a mistake returns when it cannot apply to an input
 
 
+VALUE_TOL = Tolerance(TOL, "relative", floor=1e-8, float32=TOL_FLOAT32)
+RANK_TOL = Tolerance(TIE_TOL, "ranking", floor=TIE_TOL)
+EPSILON = Mistake("epsilon", "your values are slightly too small for short vectors, as if a small epsilon was added to "
+                  "the denominator |a| |b|; test for a zero norm and return 0.0 instead")
+
+def _ranking_mistakes(*extra: Mistake) -> tuple[Mistake, ...]:
+    """What a ranking judge can name beyond the generic verdicts."""
+    return (
+        Mistake("ascending", "you returned the k most similar items in ascending order; put the most similar first"),
+        Mistake("least_similar", "you returned the k least similar items; the most similar have the largest cosine"),
+        Mistake("skipped_first", "you skipped the most similar item"),
+        Mistake("scores_not_indices", "you returned the similarity scores; return the indices of the items"),
+        Mistake("ignored_k", "you returned a whole ranking; return only the first k"),
+        Mistake("off_by_one_k", "you returned one index too many or too few; return exactly k"),
+        Mistake("one_based", "your indices are one too large: Python counts from 0"),
+        Mistake("not_sorted", "you found the right items but not in the right order; put the most similar first"),
+        *extra,
+    )
+
+
+
 # ---------------------------------------------------------------- small generic helpers
 
 def _f(x) -> np.ndarray:
@@ -199,6 +220,9 @@ check_dot = register(Check(
         r"\bnp\.dot\b|\bnumpy\.dot\b|\.dot\b|\bnp\.inner\b|@|\bnp\.matmul\b|\bnp\.vdot\b|\btensordot\b|\bvecdot\b"
         r"|\bmulti_dot\b|\bnumpy import[^\n]*\b(dot|inner|vdot|matmul)\b": "a NumPy dot-product routine",
     },
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=DOT_MISTAKES,
 )).runner()
 
 
@@ -245,6 +269,9 @@ check_norm = register(Check(
     make_cases=_norm_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _norm_reference, NORM_MISTAKES, "norm(v)")),
     forbidden={r"\blinalg\.norm\b|\blinalg import[^\n]*\bnorm\b": "np.linalg.norm"},
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=NORM_MISTAKES,
 )).runner()
 
 
@@ -382,6 +409,10 @@ check_cosine_pairwise = register(Check(
     make_cases=_cosine_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, COSINE_MISTAKES, "cosine_similarity(a, b)",
                                          before=_pairwise_before, after=_epsilon)),
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=[*COSINE_MISTAKES, EPSILON,
+              Mistake("not_scalar", "for two 1-D vectors return a single float, not an array")],
 )).runner()
 
 
@@ -425,6 +456,10 @@ check_cosine_zero = register(Check(
     make_cases=_zero_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, ZERO_MISTAKES, "cosine_similarity(a, b)",
                                          before=_zero_error)),
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=[*ZERO_MISTAKES,
+              Mistake("zero_error", "your function raised an error for a zero vector; the cosine with a zero vector is 0.0")],
 )).runner()
 
 
@@ -516,6 +551,12 @@ check_cosine_batched = register(Check(
     make_cases=_batched_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, BATCHED_MISTAKES, "cosine_similarity(A, B)",
                                          before=_batched_before, after=_epsilon)),
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=[*BATCHED_MISTAKES, EPSILON,
+              Mistake("not_batched", "for 2-D inputs A (n, d) and B (m, d) your function returned a single number, not the "
+                      "(n, m) matrix of cosines"),
+              Mistake("zero_error", "your function raised an error on rows of zeros; the cosine with a zero vector is 0.0")],
 )).runner()
 
 
@@ -728,6 +769,12 @@ check_nearest_neighbours = register(Check(
     summary="nearest_neighbours returns the k most cosine-similar items, most similar first",
     make_cases=_neighbour_cases,
     judge=_prefer_named(_judge_neighbours),
+    tolerance=RANK_TOL,
+    kind="ranking",
+    mistakes=_ranking_mistakes(
+        Mistake("euclidean", "you ranked the items by Euclidean distance to the query; this exercise ranks by cosine similarity"),
+        Mistake("dot_product", "you ranked the items by their dot product with the query; divide by the norms"),
+        Mistake("zero_nan", "items that are zero vectors got nan similarity (0 / 0); their cosine is 0.0")),
 )).runner()
 
 
@@ -793,6 +840,9 @@ check_standardise = register(Check(
     make_cases=_standardise_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, STANDARDISE_MISTAKES, "standardise(X)",
                                                                  floor=1.0)),
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=STANDARDISE_MISTAKES,
 )).runner()
 
 
@@ -859,6 +909,11 @@ check_standardise_constant = register(Check(
     make_cases=_constant_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, CONSTANT_MISTAKES, "standardise(X)",
                                          before=_constant_error, floor=1.0)),
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=[*CONSTANT_MISTAKES,
+              Mistake("constant_error", "your function raised an error on a table with a constant column; such a column "
+                      "becomes all zeros")],
 )).runner()
 
 
@@ -949,4 +1004,13 @@ check_recommend = register(Check(
     summary="recommend(X, i, k) returns the k songs most similar to song i after standardising, excluding song i",
     make_cases=_recommend_cases,
     judge=_prefer_named(_judge_recommend),
+    tolerance=RANK_TOL,
+    kind="ranking",
+    mistakes=_ranking_mistakes(
+        Mistake("raw_features", "you ranked by the cosine of the raw features; standardise the columns first"),
+        Mistake("not_centred", "you divided the columns by their standard deviations without subtracting the means"),
+        Mistake("min_max", "you rescaled the columns to [0, 1] instead of standardising them"),
+        Mistake("euclidean", "you ranked by Euclidean distance between standardised songs, not by cosine similarity"),
+        Mistake("includes_itself", "your list includes song i itself; recommend the k other songs most similar to it"),
+        Mistake("k_minus_one", "you returned one song too few; take the top k + 1 before removing song i")),
 )).runner()

@@ -180,6 +180,13 @@ MISTAKES = {
                                           "self.B = nn.Parameter(torch.zeros(r, base.out_features))"),
                                     forward="return self.base(x) + x @ self.A @ self.B * self.scaling"),
          "transposed"),
+        ("swapped_shapes", layer(init=("self.A = nn.Parameter(torch.randn(base.out_features, r))",
+                                       "self.B = nn.Parameter(torch.zeros(r, base.in_features))"),
+                                 forward="return self.base(x) + x @ self.B.T @ self.A.T * self.scaling"),
+         "swapped"),
+        # the output is right, but the update enters the graph with the wrong sign
+        ("wrong_gradient", layer(forward=("u = (x @ self.A.T @ self.B.T) * self.scaling",
+                                          "return self.base(x) + 2 * u.detach() - u")), "gradient"),
         ("error", layer(forward="raise NotImplementedError()"), "NotImplementedError"),
         ("library_used", _PEFT, "peft"),
     ],

@@ -71,6 +71,7 @@ class Tolerance:
     value: float
     measure: str = "relative"
     floor: float = 1e-8
+    float32: float | None = None  # a looser value when an input is float32
 
     def __post_init__(self):
         if self.measure not in MEASURES:
@@ -106,9 +107,13 @@ GENERIC_MISTAKES = {
     "timeout": "did not finish in time",
     "not_run": "the notebook could not be run to the end",
     "depends": "failed because a function it calls failed its own check",
+    "out_of_range": "returned indices outside the valid range",
+    "duplicates": "returned the same index twice",
+    "wrong_length": "returned the wrong number of items",
+    "wrong_interface": "does not have the interface the exercise asks for",
 }
 
-NOT_ANSWERED = ("not answered yet: {target} raised NotImplementedError; replace the "
+NOT_ANSWERED = ("not answered yet: your code raises NotImplementedError; replace the "
                 "`raise NotImplementedError()` line with your solution")
 
 
@@ -161,7 +166,7 @@ class Check:
             return Verdict(False, "the grader received no result for some inputs", "missing")
         for case, outcome in zip(cases, outcomes):
             if not_answered(outcome):
-                return Verdict(False, NOT_ANSWERED.format(target=f"`{self.target}`"), "error")
+                return Verdict(False, NOT_ANSWERED, "error")
         return self._judge(cases, outcomes)
 
     def declared(self, name: str) -> Mistake | None:

@@ -1,0 +1,114 @@
+"""The check kit's contract: every check declares its tolerance, judge kind and catalogue of
+mistakes; the declarations agree with the catalogues, the prompts and the class report."""
+
+import importlib
+import json
+import pkgutil
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tests.catalogues as catalogues
+from autograder.checks import load_all
+from autograder.checks._kit import GENERIC_MISTAKES, KINDS, Tolerance
+
+REGISTRY = load_all()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _catalogued() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for info in pkgutil.iter_modules(catalogues.__path__):
+        module = importlib.import_module(f"tests.catalogues.{info.name}")
+        for check_id, items in getattr(module, "MISTAKES", {}).items():
+            out.setdefault(check_id, set()).update(item[0] for item in items)
+    return out
+
+
+CATALOGUED = _catalogued()
+
+
+@pytest.mark.parametrize("check_id", sorted(REGISTRY))
+def test_every_check_declares_tolerance_kind_and_mistakes(check_id):
+    check = REGISTRY[check_id]
+    assert isinstance(check.tolerance, Tolerance), "no tolerance declared"
+    assert check.kind in KINDS
+    assert check.mistakes, "no catalogue of mistakes declared"
+    for mistake in check.mistakes:
+        assert mistake.name and mistake.message.strip(), mistake
+
+
+@pytest.mark.parametrize("check_id", sorted(REGISTRY))
+def test_every_declared_mistake_is_catalogued(check_id):
+    missing = REGISTRY[check_id].mistake_names - CATALOGUED.get(check_id, set())
+    assert not missing, f"declared but never shown by a catalogue entry: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("check_id", sorted(CATALOGUED))
+def test_every_catalogue_entry_names_a_declared_mistake(check_id):
+    check = REGISTRY[check_id]
+    unknown = CATALOGUED[check_id] - check.mistake_names - set(GENERIC_MISTAKES)
+    assert not unknown, f"catalogued but not declared by the check: {sorted(unknown)}"
+
+
+def _hidden_cells():
+    """(check id, docstring) for every hidden test cell of every source notebook."""
+    for path in sorted((ROOT / "source").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            text = "".join(cell["source"])
+            if "BEGIN HIDDEN TESTS" not in text:
+                continue
+            doc = re.match(r'\s*"""(.*?)"""', text, re.S)
+            for topic, name in re.findall(r"\b(\w+)\.check_(\w+)\(", text):
+                yield pytest.param(f"{topic}.{name}", doc.group(1) if doc else "", id=f"{path.stem}:{topic}.{name}")
+
+
+@pytest.mark.parametrize("check_id,doc", list(_hidden_cells()))
+def test_hidden_cell_docstring_states_the_checks_tolerance(check_id, doc):
+    tolerance = REGISTRY[check_id].tolerance
+    stated = re.findall(r"(?:tolerance|within)\s+(\S+?%|\d(?:\.\d+)?e-\d+)", doc)
+    if tolerance.measure in ("exact", "ranking"):
+        assert not stated, f"the docstring states a tolerance {stated} for an exact check"
+        return
+    assert stated, f"the docstring does not state the tolerance {tolerance.stated}: {doc!r}"
+    assert {s.replace("e-0", "e-") for s in stated} == {tolerance.stated}, doc
+
+
+@pytest.mark.parametrize("check_id", sorted(REGISTRY))
+def test_summary_states_the_checks_tolerance(check_id):
+    check = REGISTRY[check_id]
+    stated = {s.replace("e-0", "e-") for s in re.findall(r"tolerance\s+(\d(?:\.\d+)?e-\d+)", check.summary)}
+    assert stated <= {check.tolerance.stated}, check.summary
+
+
+def test_report_phrase_is_the_declared_message():
+    from autograder.report.analytics import Phrases, class_phrase
+
+    phrases = Phrases()
+    for check_id, check in REGISTRY.items():
+        for name in check.mistake_names:
+            declared = check.declared(name)
+            assert phrases.phrase(name, [check_id], "some feedback") == class_phrase(declared.message), \
+                (check_id, name)
+
+
+def test_tolerance_is_stated_as_the_prompts_state_it():
+    assert Tolerance(1e-8).stated == "1e-8"
+    assert Tolerance(1e-4, "scale").stated == "1e-4"
+    assert Tolerance(0.01, "close").stated == "1%"
+    assert Tolerance(0.0, "exact", floor=0.0).stated == "exact"
+    with pytest.raises(ValueError):
+        Tolerance(1e-8, "fuzzy")
+
+
+def test_blank_answer_says_not_answered_in_every_code_check():
+    def blank(*args, **kwargs):
+        raise NotImplementedError()
+
+    for check_id, check in REGISTRY.items():
+        if check.probe != "call":
+            continue
+        verdict = check.run(blank, np.random.default_rng(0))
+        assert not verdict.passed and verdict.message.startswith("not answered yet"), (check_id, verdict.message)
