@@ -113,3 +113,41 @@ def test_blank_answer_says_not_answered_in_every_code_check():
             continue
         verdict = check.run(blank, np.random.default_rng(0))
         assert not verdict.passed and verdict.message.startswith("not answered yet"), (check_id, verdict.message)
+
+
+def test_grading_requirements_and_preload_come_from_the_lock_file_and_one_setting():
+    from autograder import course_settings
+    from autograder.build.release import GRADING_REQUIREMENTS
+    from autograder.sandbox.warm import HEAVY_MODULES
+
+    lock = (ROOT / "requirements.lock").read_text().split()
+    assert GRADING_REQUIREMENTS == course_settings.grading_requirements()
+    assert all(pin in lock for pin in GRADING_REQUIREMENTS)
+    assert "torch==2.13.0" in GRADING_REQUIREMENTS
+    assert HEAVY_MODULES == course_settings.preload_modules()
+    assert "sklearn" in HEAVY_MODULES and "scikit-learn" not in HEAVY_MODULES
+
+
+def test_the_package_never_imports_from_tests():
+    for path in (ROOT / "autograder").rglob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"^\s*(from|import)\s+tests\b", text, re.M), path
+        assert '"tests" / "catalogues"' not in text, path
+
+
+def test_demo_answers_fail_with_their_mistake():
+    from autograder import demo_answers
+
+    for check_id, entries in demo_answers.MISTAKES.items():
+        check = REGISTRY[check_id]
+        for mistake, code, words in entries:
+            namespace = {}
+            exec(compile(code, "<demo>", "exec"), namespace)
+            verdict = check.run(namespace[check.target], np.random.default_rng(0), code=code)
+            assert verdict.mistake == mistake and words in verdict.message, (check_id, verdict.message)
+
+
+def test_topics_are_discovered_from_what_registers_checks():
+    from autograder.checks import topics
+
+    assert topics() == ["attention", "diagnostic", "interview", "lora", "pca", "vectors"]
