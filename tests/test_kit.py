@@ -151,3 +151,38 @@ def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
     assert topics() == ["attention", "diagnostic", "interview", "lora", "pca", "vectors"]
+
+
+def _diagnoses():
+    from tests.catalogues._uncatalogued import DIAGNOSES
+
+    for check_id, code, words in DIAGNOSES:
+        yield pytest.param(check_id, code, words, id=f"{check_id}-{words}")
+
+
+@pytest.mark.parametrize("check_id,code,words", list(_diagnoses()))
+def test_uncatalogued_mistake_gets_a_diagnosis(check_id, code, words):
+    check = REGISTRY[check_id]
+    namespace = {}
+    exec(compile(code, f"<uncatalogued {check_id}>", "exec"), namespace)
+    for seed in (0, 1, 2):
+        verdict = check.run(namespace[check.target], np.random.default_rng(seed), code=code)
+        assert not verdict.passed, f"seed {seed}: an uncatalogued mistake passed"
+        assert verdict.mistake not in check.mistake_names, f"seed {seed}: matched catalogued {verdict.mistake}"
+        assert words in verdict.message, f"seed {seed}: {verdict.message}"
+        assert " is " in verdict.message and "expected" in verdict.message, "no concrete failing entry shown"
+
+
+def test_diagnose_names_the_relation():
+    from autograder.checks._kit.diagnose import relation
+
+    e = np.arange(1.0, 13.0).reshape(3, 4)
+    assert "sqrt(4)" not in (relation(2 * e, e, {4}) or "")  # 2 is named as 2 first
+    assert "constant factor of 4/3" in relation(e * 4 / 3, e, {4})
+    assert "transpose" in relation(e.T, e)
+    assert "sign is flipped" in relation(-e, e)
+    assert "shifted" in relation(e + 0.25, e)
+    assert "reverse order" in relation(e[::-1], e)
+    assert "nan" in relation(np.where(e > 5, np.nan, e), e)
+    assert relation(np.array(3.0), np.array(2.0)) is None  # a single number: no guess
+    assert relation(e + np.random.default_rng(0).normal(size=e.shape), e) is None

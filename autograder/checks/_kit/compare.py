@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from autograder.checks._kit.check import Case, Mistake, Verdict
+from autograder.checks._kit.diagnose import explain, relation, sizes_of
 from autograder.harness.probes import Outcome
 
 
@@ -126,11 +127,12 @@ def judge_value(
             "not_finite",
         )
     err = rel_error(aligned, expected)
+    why = explain(aligned, expected, case.args)
     return Verdict(
         False,
         describe_failure(
             case,
-            f"{what} is wrong: expected {fmt(expected)}, received {fmt(received)} "
+            f"{what} is wrong{': ' + why if why else ''}; expected {fmt(expected)}, received {fmt(received)} "
             f"(relative error {err:.2e}, tolerance {tol:.0e})",
         ),
         "wrong_value",
@@ -338,9 +340,10 @@ def judge_parts(
             if r.dtype.kind == "f" and r.dtype.itemsize < 8 and tol < 1e-5 and err < 1e-2:
                 hint = (f"; your result is {r.dtype}, whose rounding alone is about 1e-7 relative: "
                         "compute in float64 (np.float64, or .double() in torch)")
+            why = relation(a, e, sizes_of(case.args))
             return Verdict(False, describe_failure(
                 case,
-                f"{label} is wrong: expected {fmt(e)}, received {fmt(r)}; {difference(a, e)} "
+                f"{label} is wrong{': ' + why if why else ''}; expected {fmt(e)}, received {fmt(r)}; {difference(a, e)} "
                 f"(error {err:.2e} relative to the largest expected entry, tolerance {tol:.0e}){hint}"),
                 "wrong_value")
     for part, r in zip(parts, received):
