@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "autograder.export.cli",
     "autograder.report.cli",
     "autograder.demo",
+    "autograder.scaffold",
 ]
 
 

@@ -186,3 +186,51 @@ def test_diagnose_names_the_relation():
     assert "nan" in relation(np.where(e > 5, np.nan, e), e)
     assert relation(np.array(3.0), np.array(2.0)) is None  # a single number: no guess
     assert relation(e + np.random.default_rng(0).normal(size=e.shape), e) is None
+
+
+def test_scaffold_writes_an_assignment_whose_catalogue_holds(tmp_path):
+    import importlib.util
+
+    from autograder.checks._kit import REGISTRY as registry
+    from autograder.scaffold import scaffold
+
+    written = scaffold(tmp_path, "99-scaffold-example")
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "source/99-scaffold-example/99-scaffold-example.ipynb",
+        "autograder/checks/scaffold_example.py",
+        "tests/catalogues/scaffold_example.py",
+    ]
+    with pytest.raises(FileExistsError):
+        scaffold(tmp_path, "99-scaffold-example")
+
+    def load(path, name):
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    try:
+        load(written[1], "scaffold_example_checks")
+        catalogue = load(written[2], "scaffold_example_catalogue")
+        check = registry["scaffold_example.column_means"]
+        assert {m for m, _, _ in catalogue.MISTAKES[check.id]} - set(GENERIC_MISTAKES) == check.mistake_names
+        nb = json.loads(written[0].read_text())
+        solution = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))
+        reference = re.sub(r"\s*### (BEGIN|END) SOLUTION", "", solution["source"])
+        blank = re.sub(r"### BEGIN SOLUTION.*### END SOLUTION", "raise NotImplementedError()", solution["source"],
+                       flags=re.S)
+        hidden = next(c for c in nb["cells"] if "BEGIN HIDDEN TESTS" in c["source"])
+        assert f"tolerance {check.tolerance.stated}" in hidden["source"]
+        for code, passes in [(reference, True), (blank, False)] + [(c, True) for _, c in catalogue.CORRECT[check.id]]:
+            namespace = {}
+            exec("import numpy as np\n" + code, namespace)
+            for seed in (0, 1, 2):
+                verdict = check.run(namespace["column_means"], np.random.default_rng(seed))
+                assert verdict.passed is passes, (code, verdict.message)
+        for mistake, code, words in catalogue.MISTAKES[check.id]:
+            namespace = {}
+            exec(code, namespace)
+            verdict = check.run(namespace["column_means"], np.random.default_rng(0))
+            assert verdict.mistake == mistake and words in verdict.message, verdict.message
+    finally:
+        registry.pop("scaffold_example.column_means", None)
