@@ -132,7 +132,8 @@ def test_the_package_never_imports_from_tests():
     for path in (ROOT / "autograder").rglob("*.py"):
         text = path.read_text()
         assert not re.search(r"^\s*(from|import)\s+tests\b", text, re.M), path
-        assert '"tests" / "catalogues"' not in text, path
+        if path.name != "scaffold.py":  # which writes a new catalogue there, and reads none
+            assert '"tests" / "catalogues"' not in text, path
 
 
 def test_demo_answers_fail_with_their_mistake():

@@ -26,6 +26,7 @@ import numpy as np
 from autograder.checks._kit import Mistake
 from autograder.checks._kit.compare import describe_failure
 from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
+from autograder.checks._kit import inputs
 from autograder.checks._kit.compare import Part, fmt, judge_all, scaled_error
 
 PCA_TOL = 1e-4  # max|yours - expected| <= PCA_TOL * max|expected|, stated in every prompt
@@ -54,28 +55,7 @@ PCA_SHAPE_MISTAKES = [
 # ---------------------------------------------------------------------------------------
 
 
-def _variances(rng: np.random.Generator, r: int) -> np.ndarray:
-    """r variances in decreasing order, each 0.35-0.6 times the one before: no near-ties."""
-    top = rng.uniform(4.0, 9.0)
-    ratios = rng.uniform(0.35, 0.6, size=max(r - 1, 0))
-    return top * np.concatenate([[1.0], np.cumprod(ratios)])
-
-
-def _orthonormal(rng: np.random.Generator, d: int, r: int) -> np.ndarray:
-    q, upper = np.linalg.qr(rng.normal(size=(d, r)))
-    return q * np.sign(np.diag(upper))
-
-
-def _data(rng: np.random.Generator, n: int, d: int, rank: int | None = None) -> np.ndarray:
-    """n samples in d features whose sample covariance (n - 1) is exactly
-    R diag(variances) R.T with R random orthonormal (d, rank), plus a far-off mean."""
-    rank = d if rank is None else rank
-    z = rng.normal(size=(n, rank))
-    z -= z.mean(axis=0)
-    q, _ = np.linalg.qr(z)  # centred, orthonormal columns
-    latent = q * np.sqrt((n - 1) * _variances(rng, rank))
-    mean = rng.uniform(3.0, 12.0, size=d) * rng.choice([-1.0, 1.0], size=d)
-    return latent @ _orthonormal(rng, d, rank).T + mean
+_data = inputs.known_spectrum  # data with an exactly known, well-separated covariance spectrum
 
 
 def _with_constant(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
@@ -473,7 +453,7 @@ def _project_cases(rng: np.random.Generator) -> list[Case]:
         Case("k = 2", {"X": X2, "components": _pca_ref(X2, 2)[0]}),
         Case("float32 data and components", {"X": X3, "components": _pca_ref(X3, 3)[0].astype(np.float32)}),
         Case("data with a constant feature, k = 1", {"X": X4, "components": _pca_ref(X4, 1)[0]}),
-        Case("any orthonormal columns, k = 3", {"X": X2, "components": _orthonormal(rng, d2, 3)}),
+        Case("any orthonormal columns, k = 3", {"X": X2, "components": inputs.orthonormal(rng, d2, 3)}),
     ]
 
 
@@ -515,8 +495,8 @@ check_project = register(Check(
 
 def _reconstruct_cases(rng: np.random.Generator) -> list[Case]:
     def case(label, n, d, k, dtype=np.float64):
-        W = _orthonormal(rng, d, k)
-        Z = rng.normal(size=(n, k)) * np.sqrt(_variances(rng, k))
+        W = inputs.orthonormal(rng, d, k)
+        Z = rng.normal(size=(n, k)) * np.sqrt(inputs.spectrum(rng, k))
         mean = rng.uniform(3.0, 12.0, size=d) * rng.choice([-1.0, 1.0], size=d)
         return Case(label, {"Z": Z.astype(dtype), "components": W.astype(dtype), "mean": mean.astype(dtype)})
 

@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from autograder.checks._kit import Mistake
+from autograder.checks._kit import inputs
 from autograder.checks._kit.compare import describe_failure, fmt, judge_value
 from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
 from autograder.harness.probes import Outcome
@@ -310,12 +311,7 @@ def _has_zero(case: Case) -> bool:
     return any(isinstance(v, np.ndarray) and v.ndim == 1 and not np.any(v) for v in case.args.values())
 
 
-def _orthogonal_pair(rng: np.random.Generator, n: int):
-    a, b = np.zeros(n), np.zeros(n)
-    idx = rng.permutation(n)
-    a[idx[: n // 2]] = rng.normal(size=n // 2)
-    b[idx[n // 2:]] = rng.normal(size=n - n // 2)
-    return a, b
+_orthogonal_pair = inputs.orthogonal_pair
 
 
 def _cosine_cases(rng: np.random.Generator) -> list[Case]:
