@@ -235,3 +235,25 @@ def test_scaffold_writes_an_assignment_whose_catalogue_holds(tmp_path):
             assert verdict.mistake == mistake and words in verdict.message, verdict.message
     finally:
         registry.pop("scaffold_example.column_means", None)
+
+
+def test_an_exact_zero_tolerates_rounding_but_not_an_error():
+    from autograder.checks._kit import Case
+    from autograder.harness.probes import Outcome
+
+    check = REGISTRY["vectors.cosine_pairwise"]
+    case = Case("orthogonal vectors", {"a": np.array([1.0, 0.0, 0.0]), "b": np.array([0.0, 2.0, 0.0])})
+    assert check.judge([case], [Outcome(np.asarray(3e-16))]).passed  # rounding of an orthogonal pair
+    assert check.judge([case], [Outcome(np.asarray(0.0))]).passed
+    assert not check.judge([case], [Outcome(np.asarray(1e-9))]).passed
+    assert check.tolerance.value * check.tolerance.floor == pytest.approx(1e-12)
+
+
+def test_softmax_that_subtracts_the_minimum_fails_on_an_extreme_spread():
+    code = ("import numpy as np\ndef softmax(x, axis=-1):\n    e = np.exp(x - x.min(axis=axis, keepdims=True))\n"
+            "    return e / e.sum(axis=axis, keepdims=True)\n")
+    namespace = {}
+    exec(code, namespace)
+    for seed in (0, 1, 2):
+        verdict = REGISTRY["attention.softmax"].run(namespace["softmax"], np.random.default_rng(seed))
+        assert verdict.mistake == "unstable_softmax", verdict.message

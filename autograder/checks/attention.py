@@ -27,6 +27,7 @@ import numpy as np
 from autograder.checks._kit import Mistake
 from autograder.checks._kit.compare import describe_failure
 from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
+from autograder.checks._kit import inputs
 from autograder.checks._kit.compare import Part, judge_all, scaled_error
 from autograder.harness.probes import Outcome
 
@@ -79,6 +80,7 @@ def _softmax_cases(rng: np.random.Generator) -> list[Case]:
         Case("logits around -1e4", {"x": -1e4 + 5 * rng.normal(size=(n, m)), "axis": -1}),
         Case("one row around +1e4, one around -1e4", {"x": big_rows, "axis": -1}),
         Case("equal logits", {"x": np.full((2, m), 0.7), "axis": -1}),
+        Case("logits spanning 2000 within each row", {"x": inputs.extreme_spread(rng, (n, m)), "axis": -1}),
     ]
 
 
@@ -136,11 +138,18 @@ SOFTMAX_MISTAKES = [
 ]
 
 
+def _large(case: Case, limit: float = 50.0) -> bool:
+    """Whether an input is large enough for exp to overflow somewhere (logits, or Q and K
+    whose scores reach about 1e4)."""
+    return any(isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.size and np.max(np.abs(v)) > limit
+               for v in case.args.values())
+
+
 def _diagnose_nonfinite(name: str, message: str):
-    """A catch-all for overflow on large-logit inputs that the computed mistakes missed."""
+    """A catch-all for overflow on large inputs that the computed mistakes missed."""
 
     def diagnose(case: Case, received: tuple, expected: tuple) -> Verdict | None:
-        if "1e4" in case.label or "large" in case.label:
+        if _large(case):
             if any(not np.all(np.isfinite(r)) for r in received) and all(np.all(np.isfinite(e)) for e in expected):
                 return Verdict(False, describe_failure(case, message), name)
         return None

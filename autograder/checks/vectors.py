@@ -34,6 +34,11 @@ _NO_MATCH = np.empty((0, 0, 0))  # what a mistake returns when it cannot apply t
 
 
 VALUE_TOL = Tolerance(TOL, "relative", floor=1e-8, float32=TOL_FLOAT32)
+# Cosines lie in [-1, 1]: differences below TOL * 1e-4 = 1e-12 are rounding (an orthogonal
+# pair's cosine is 0 only up to rounding), so the error is measured against at least 1e-4.
+COSINE_TOL = Tolerance(TOL, "relative", floor=1e-4, float32=TOL_FLOAT32)
+# Standardised values are about 1: the error is measured against at least 1.
+STANDARDISED_TOL = Tolerance(TOL, "relative", floor=1.0, float32=TOL_FLOAT32)
 RANK_TOL = Tolerance(TIE_TOL, "ranking", floor=TIE_TOL)
 EPSILON = Mistake("epsilon", "your values are slightly too small for short vectors, as if a small epsilon was added to "
                   "the denominator |a| |b|; test for a zero norm and return 0.0 instead")
@@ -330,6 +335,8 @@ def _cosine_cases(rng: np.random.Generator) -> list[Case]:
         Case("short vectors (entries about 1e-3)", {"a": 1e-3 * rng.normal(size=n), "b": 1e-3 * rng.normal(size=n)}),
         Case("float32 vectors", {"a": rng.uniform(0.1, 2, size=n).astype(np.float32),
                                  "b": rng.uniform(0.1, 2, size=n).astype(np.float32)}),
+        Case("orthogonal vectors in general position (cosine 0 up to rounding)",
+             dict(zip("ab", inputs.orthogonal_up_to_rounding(rng, n, 1e3)))),
     ]
 
 
@@ -404,8 +411,8 @@ check_cosine_pairwise = register(Check(
     summary="cosine_similarity(a, b) gives the right values on fresh random 1-D vectors (tolerance 1e-8)",
     make_cases=_cosine_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, COSINE_MISTAKES, "cosine_similarity(a, b)",
-                                         before=_pairwise_before, after=_epsilon)),
-    tolerance=VALUE_TOL,
+                                         before=_pairwise_before, after=_epsilon, floor=COSINE_TOL.floor)),
+    tolerance=COSINE_TOL,
     kind="value",
     mistakes=[*COSINE_MISTAKES, EPSILON,
               Mistake("not_scalar", "for two 1-D vectors return a single float, not an array")],
@@ -451,8 +458,8 @@ check_cosine_zero = register(Check(
     summary="cosine_similarity returns 0.0 (not nan, not an error) when a vector is zero",
     make_cases=_zero_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, ZERO_MISTAKES, "cosine_similarity(a, b)",
-                                         before=_zero_error)),
-    tolerance=VALUE_TOL,
+                                         before=_zero_error, floor=COSINE_TOL.floor)),
+    tolerance=COSINE_TOL,
     kind="value",
     mistakes=[*ZERO_MISTAKES,
               Mistake("zero_error", "your function raised an error for a zero vector; the cosine with a zero vector is 0.0")],
@@ -546,8 +553,8 @@ check_cosine_batched = register(Check(
     summary="cosine_similarity(A, B) returns the (n, m) matrix of cosines for 2-D inputs (tolerance 1e-8)",
     make_cases=_batched_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, BATCHED_MISTAKES, "cosine_similarity(A, B)",
-                                         before=_batched_before, after=_epsilon)),
-    tolerance=VALUE_TOL,
+                                         before=_batched_before, after=_epsilon, floor=COSINE_TOL.floor)),
+    tolerance=COSINE_TOL,
     kind="value",
     mistakes=[*BATCHED_MISTAKES, EPSILON,
               Mistake("not_batched", "for 2-D inputs A (n, d) and B (m, d) your function returned a single number, not the "
@@ -835,8 +842,8 @@ check_standardise = register(Check(
     summary="standardise(X) gives every column mean 0 and standard deviation 1 (tolerance 1e-8)",
     make_cases=_standardise_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, STANDARDISE_MISTAKES, "standardise(X)",
-                                                                 floor=1.0)),
-    tolerance=VALUE_TOL,
+                                                                 floor=STANDARDISED_TOL.floor)),
+    tolerance=STANDARDISED_TOL,
     kind="value",
     mistakes=STANDARDISE_MISTAKES,
 )).runner()
@@ -904,8 +911,8 @@ check_standardise_constant = register(Check(
     summary="standardise(X) turns a column whose values are all equal into zeros (no nan)",
     make_cases=_constant_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, CONSTANT_MISTAKES, "standardise(X)",
-                                         before=_constant_error, floor=1.0)),
-    tolerance=VALUE_TOL,
+                                         before=_constant_error, floor=STANDARDISED_TOL.floor)),
+    tolerance=STANDARDISED_TOL,
     kind="value",
     mistakes=[*CONSTANT_MISTAKES,
               Mistake("constant_error", "your function raised an error on a table with a constant column; such a column "
