@@ -843,6 +843,7 @@ check_standardise = register(Check(
     make_cases=_standardise_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, STANDARDISE_MISTAKES, "standardise(X)",
                                                                  floor=STANDARDISED_TOL.floor)),
+    probe="call_unchanged",  # the prompt says: do not modify X
     tolerance=STANDARDISED_TOL,
     kind="value",
     mistakes=STANDARDISE_MISTAKES,
@@ -912,6 +913,7 @@ check_standardise_constant = register(Check(
     make_cases=_constant_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, CONSTANT_MISTAKES, "standardise(X)",
                                          before=_constant_error, floor=STANDARDISED_TOL.floor)),
+    probe="call_unchanged",  # the prompt says: do not modify X
     tolerance=STANDARDISED_TOL,
     kind="value",
     mistakes=[*CONSTANT_MISTAKES,

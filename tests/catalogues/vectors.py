@@ -516,6 +516,9 @@ MISTAKES = {
         ("wrong_type", "def nearest_neighbours(query, items, k):\n    return None", "return"),
     ],
     "vectors.standardise": [
+        ("modified_input", "import numpy as np\ndef standardise(X):\n    X = np.asarray(X, dtype=float)\n"
+                           "    X -= X.mean(axis=0)\n    sd = X.std(axis=0)\n    X /= np.where(sd == 0, 1.0, sd)\n"
+                           "    return X\n", "in place"),
         ("sample_std", "def standardise(X):\n    return (X - X.mean(0)) / X.std(0, ddof=1)", "ddof"),
         ("wrong_axis", "def standardise(X):\n    return (X - X.mean(1, keepdims=True)) / X.std(1, keepdims=True)",
          "each row"),

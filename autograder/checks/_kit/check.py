@@ -111,8 +111,10 @@ GENERIC_MISTAKES = {
     "duplicates": "returned the same index twice",
     "wrong_length": "returned the wrong number of items",
     "wrong_interface": "does not have the interface the exercise asks for",
+    "modified_input": "changed its input in place although the exercise says not to",
 }
 
+MODIFIED_INPUT = "modified_input"  # the kind the "call_unchanged" probe gives
 NOT_ANSWERED = ("not answered yet: your code raises NotImplementedError; replace the "
                 "`raise NotImplementedError()` line with your solution")
 
@@ -167,6 +169,12 @@ class Check:
         for case, outcome in zip(cases, outcomes):
             if not_answered(outcome):
                 return Verdict(False, NOT_ANSWERED, "error")
+        for case, outcome in zip(cases, outcomes):
+            if str(getattr(outcome, "kind", "")).startswith(MODIFIED_INPUT + ":"):
+                name = outcome.kind.split(":", 1)[1]
+                return Verdict(False, f"your function changed its argument `{name}` in place; the exercise says not "
+                                      f"to modify it: work on a copy ({name} = {name}.astype(float) makes one)"
+                                      f"\n  input ({case.describe()})", MODIFIED_INPUT)
         return self._judge(cases, outcomes)
 
     def declared(self, name: str) -> Mistake | None:
