@@ -257,3 +257,63 @@ def test_softmax_that_subtracts_the_minimum_fails_on_an_extreme_spread():
     for seed in (0, 1, 2):
         verdict = REGISTRY["attention.softmax"].run(namespace["softmax"], np.random.default_rng(seed))
         assert verdict.mistake == "unstable_softmax", verdict.message
+
+
+def test_a_dependent_failure_names_its_cause():
+    from autograder.checks._kit import Verdict
+    from autograder.checks._kit.depends import explain_dependents
+
+    code = {
+        "cosine_similarity": "import numpy as np\ndef cosine_similarity(a, b):\n"
+                             "    return float(np.sum(a * b) / np.sqrt(np.sum(a * a) * np.sum(b * b)))\n",
+        "nearest_neighbours": "import numpy as np\ndef nearest_neighbours(query, items, k):\n"
+                              "    s = cosine_similarity(query[None, :], items)[0]\n"
+                              "    return np.argsort(-s)[:k]\n",
+        "dot": "def dot(a, b):\n    return sum(x * y for x, y in zip(a, b))\n",
+    }
+    namespace = {}
+    for text in code.values():
+        exec(text, namespace)
+    verdicts = {check_id: REGISTRY[check_id].run(namespace[REGISTRY[check_id].target], np.random.default_rng(0))
+                for check_id in ("vectors.dot", "vectors.cosine_batched", "vectors.nearest_neighbours")}
+    assert verdicts["vectors.dot"].passed and not verdicts["vectors.cosine_batched"].passed
+    explained = explain_dependents(verdicts, code.get)
+    message = explained["vectors.nearest_neighbours"].message
+    assert message.startswith("this fails because your `cosine_similarity`, which it calls, failed its own check")
+    assert "fix that first" in message
+    assert explained["vectors.nearest_neighbours"].mistake == verdicts["vectors.nearest_neighbours"].mistake
+    assert explained["vectors.cosine_batched"] == verdicts["vectors.cosine_batched"]  # the cause itself
+    # a function that does not call the failed one keeps its own message
+    alone = explain_dependents({"vectors.nearest_neighbours": verdicts["vectors.nearest_neighbours"],
+                                "vectors.cosine_batched": verdicts["vectors.cosine_batched"]},
+                               {"nearest_neighbours": "def nearest_neighbours(q, X, k):\n    return []\n"}.get)
+    assert alone["vectors.nearest_neighbours"] == verdicts["vectors.nearest_neighbours"]
+    assert Verdict(True, "") == explain_dependents({"vectors.dot": Verdict(True, "")}, code.get)["vectors.dot"]
+
+
+def test_in_a_kernel_a_later_check_names_the_earlier_failure(tmp_path):
+    import importlib.util
+
+    from autograder.checks._kit import CheckFailed
+    from autograder.checks._kit.check import KERNEL_FAILED, run_in_kernel
+
+    path = tmp_path / "answers.py"
+    path.write_text("import numpy as np\n"
+                    "def cosine_similarity(a, b):\n"
+                    "    return float(np.sum(a * b) / np.sqrt(np.sum(a * a) * np.sum(b * b)))\n"
+                    "def nearest_neighbours(query, items, k):\n"
+                    "    s = cosine_similarity(query[None, :], items)[0]\n"
+                    "    return np.argsort(-s)[:k]\n")
+    spec = importlib.util.spec_from_file_location("answers_kernel", path)
+    answers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(answers)
+    KERNEL_FAILED.clear()
+    try:
+        with pytest.raises(CheckFailed) as first:
+            run_in_kernel("vectors.cosine_batched", answers.cosine_similarity)
+        assert "fails because" not in str(first.value)
+        with pytest.raises(CheckFailed) as second:
+            run_in_kernel("vectors.nearest_neighbours", answers.nearest_neighbours)
+        assert str(second.value).startswith("nearest_neighbours: this fails because your `cosine_similarity`")
+    finally:
+        KERNEL_FAILED.clear()

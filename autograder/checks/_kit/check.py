@@ -277,13 +277,30 @@ def _kernel_code(fn) -> str | None:
     return "\n".join(shell.user_ns.get("In", []))
 
 
+# Targets whose check failed in this kernel (target -> verdict), so that a later check on a
+# function that calls one of them names that cause first.
+KERNEL_FAILED: dict[str, Verdict] = {}
+
+
 def run_in_kernel(check_id: str, fn) -> None:
     """Run a registered check on ``fn`` in this kernel; raise CheckFailed if it fails."""
+    from autograder.checks._kit.depends import with_cause
+
     check = REGISTRY[check_id]
-    verdict = check.run(fn, code=_kernel_code(fn) if check.forbidden else None)
+    code = _kernel_code(fn)
+    verdict = check.run(fn, code=code if check.forbidden else None)
     if not verdict.passed:
+        verdict = with_cause(check.target, verdict, _own_source(fn), KERNEL_FAILED)
+        KERNEL_FAILED.setdefault(check.target, verdict)
         raise CheckFailed(f"{check.target}: {verdict.message}")
     print(f"passed: {check.summary}")
+
+
+def _own_source(fn) -> str | None:
+    try:
+        return inspect.getsource(fn)
+    except (TypeError, OSError):
+        return None
 
 
 def _short(value, limit: int) -> str:
