@@ -362,8 +362,14 @@ def _diagnose_sdpa(case: Case, received: tuple, expected: tuple) -> Verdict | No
     return _diagnose_nonfinite("unstable_softmax", UNSTABLE_SCORES)(case, received, expected)
 
 
+def _batched(case: Case) -> bool:
+    """Whether the queries carry leading batch axes (more than (n, d))."""
+    first = next(iter(case.args.values()))
+    return np.ndim(first) > 2
+
+
 def _batched_on_error(case: Case, outcome: Outcome) -> Verdict | None:
-    if "batch" in case.label and not outcome.kind:
+    if _batched(case) and not outcome.kind:
         return Verdict(False, describe_failure(
             case, f"your function works on one sequence but raised an error on a batch: {outcome.error}; write it "
             "for any number of leading axes: read n and d from the last two axes (X.shape[-2:]), transpose only "

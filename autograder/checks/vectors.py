@@ -977,6 +977,12 @@ def _recommend_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
+def _has_twin(X, i) -> bool:
+    """Whether another row of X has exactly the features of row i."""
+    X = _f(X)
+    return bool(np.any(np.all(X == X[i], axis=1).sum() > 1))
+
+
 def _judge_recommend(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
     if len(outcomes) != len(cases):
         return Verdict(False, "the grader received no result for some inputs", "missing")
@@ -987,7 +993,7 @@ def _judge_recommend(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
         def extra(r, case=case, i=i, k=k):
             if i in r:
                 twin = " (another song can have exactly the same features, so drop song i by its index, not the " \
-                       "first result)" if case.label.startswith("song i has") else ""
+                       "first result)" if _has_twin(X, i) else ""
                 return Verdict(False, describe_failure(
                     case, f"your list {fmt(r)} includes song i={i} itself; recommend the k={k} other songs most "
                     f"similar to it{twin}"), "includes_itself")
