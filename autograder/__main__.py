@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "autograder.similarity",
     "autograder.report.cli",
     "autograder.demo",
+    "autograder.scaffold",
 ]
 
 

@@ -8,7 +8,6 @@ writes feedback pages, LMS exports and the class report.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import time
@@ -40,11 +39,8 @@ def register(subparsers) -> None:
 
 
 def _catalogue(course: Course, topic: str):
-    path = course.root / "tests" / "catalogues" / f"{topic}.py"
-    spec = importlib.util.spec_from_file_location(f"catalogue_{topic}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from autograder import demo_answers  # the package never imports from tests/
+    return demo_answers
 
 
 def _with_answer(nb, grade_id: str, code: str):

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from autograder.build import notebook
 from autograder.build.otter import otter_master
+from autograder import course_settings
 from autograder.paths import Course
 
 # What the Gradescope image needs to run the checks (otter installs these there).
-GRADING_REQUIREMENTS = ["numpy==2.4.6", "scipy==1.17.1", "scikit-learn==1.9.1", "matplotlib==3.11.2",
-                        "pandas==3.1.1", "torch==2.13.0"]
+GRADING_REQUIREMENTS = course_settings.grading_requirements()  # the lock file's pins of the course's packages
 
 
 def nbgrader(course: Course, *args: str) -> None:

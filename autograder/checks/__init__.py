@@ -13,17 +13,22 @@ the results here, outside the student's reach.
 import importlib
 import pkgutil
 
-from autograder.checks.core import REGISTRY, Case, Check, CheckFailed, Verdict, register, run_in_kernel
-
-_NOT_TOPICS = {"core", "compare", "parts"}
+from autograder.checks._kit import REGISTRY, Case, Check, CheckFailed, Mistake, Tolerance, Verdict, register, run_in_kernel
 
 
 def load_all() -> dict[str, Check]:
-    """Import every topic module so that REGISTRY holds every check."""
+    """Import every public module of this package so that REGISTRY holds every check; the
+    kit's own modules are private (``_kit``), and a topic is whatever registers checks."""
     for info in pkgutil.iter_modules(__path__):
-        if info.name not in _NOT_TOPICS and not info.name.startswith("_"):
+        if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
     return REGISTRY
 
 
-__all__ = ["REGISTRY", "Case", "Check", "CheckFailed", "Verdict", "register", "run_in_kernel", "load_all"]
+def topics() -> list[str]:
+    """The topic of every registered check ("vectors", "pca", ...)."""
+    return sorted({check_id.split(".", 1)[0] for check_id in load_all()})
+
+
+__all__ = ["REGISTRY", "Case", "Check", "CheckFailed", "Mistake", "Tolerance", "Verdict", "register", "run_in_kernel",
+           "load_all", "topics"]

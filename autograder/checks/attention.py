@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.compare import Mistake, describe_failure
-from autograder.checks.core import Case, Check, Verdict, register
-from autograder.checks.parts import Part, judge_all, scaled_error
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
+from autograder.checks._kit.compare import Part, describe_failure, judge_all, scaled_error
 from autograder.harness.probes import Outcome
 
 ATTENTION_TOL = 1e-6  # numpy exercises, float64
@@ -41,6 +40,13 @@ BUILTIN_ATTENTION = {
         "PyTorch's built-in torch.nn.functional.scaled_dot_product_attention",
     r"\bMultiheadAttention\b|\bmulti_head_attention_forward\b": "PyTorch's built-in nn.MultiheadAttention",
 }
+
+
+TOL = Tolerance(ATTENTION_TOL, "scale", floor=1e-8)
+NOT_BOOLEAN = Mistake("not_boolean", "your mask has the right pattern but is not boolean; return a bool array "
+                      "(e.g. np.tril(np.ones((n, n), dtype=bool))) so that it can select with np.where")
+BATCHED_FAILS = Mistake("batched_fails", "your function works on one sequence but raised an error on a batch; write "
+                        "it for any number of leading axes")
 
 
 def _f64(x) -> np.ndarray:
@@ -70,6 +76,7 @@ def _softmax_cases(rng: np.random.Generator) -> list[Case]:
         Case("logits around -1e4", {"x": -1e4 + 5 * rng.normal(size=(n, m)), "axis": -1}),
         Case("one row around +1e4, one around -1e4", {"x": big_rows, "axis": -1}),
         Case("equal logits", {"x": np.full((2, m), 0.7), "axis": -1}),
+        Case("logits spanning 2000 within each row", {"x": inputs.extreme_spread(rng, (n, m)), "axis": -1}),
     ]
 
 
@@ -127,11 +134,18 @@ SOFTMAX_MISTAKES = [
 ]
 
 
+def _large(case: Case, limit: float = 50.0) -> bool:
+    """Whether an input is large enough for exp to overflow somewhere (logits, or Q and K
+    whose scores reach about 1e4)."""
+    return any(isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.size and np.max(np.abs(v)) > limit
+               for v in case.args.values())
+
+
 def _diagnose_nonfinite(name: str, message: str):
-    """A catch-all for overflow on large-logit inputs that the computed mistakes missed."""
+    """A catch-all for overflow on large inputs that the computed mistakes missed."""
 
     def diagnose(case: Case, received: tuple, expected: tuple) -> Verdict | None:
-        if "1e4" in case.label or "large" in case.label:
+        if _large(case):
             if any(not np.all(np.isfinite(r)) for r in received) and all(np.all(np.isfinite(e)) for e in expected):
                 return Verdict(False, describe_failure(case, message), name)
         return None
@@ -150,6 +164,9 @@ check_softmax = register(Check(
         on_error=_softmax_on_error,
         diagnose=_diagnose_nonfinite("unstable_softmax", UNSTABLE_LOGITS)),
     forbidden=LIBRARY_SOFTMAX,
+    tolerance=TOL,
+    kind="value",
+    mistakes=[*SOFTMAX_MISTAKES, Mistake("unstable_softmax", UNSTABLE_LOGITS)],
 )).runner()
 
 
@@ -196,8 +213,10 @@ check_causal_mask = register(Check(
     make_cases=_causal_cases,
     judge=lambda cases, outcomes: judge_all(
         cases, outcomes, _tril, 0.0, CAUSAL_MISTAKES, what="causal_mask(n)", dtype_kind="b",
-        dtype_mistake=("not_boolean", "your mask has the right pattern but is not boolean; return a bool array "
-                       "(e.g. np.tril(np.ones((n, n), dtype=bool))) so that it can select with np.where")),
+        dtype_mistake=(NOT_BOOLEAN.name, NOT_BOOLEAN.message)),
+    tolerance=Tolerance(0.0, "exact", floor=0.0),
+    kind="value",
+    mistakes=[*CAUSAL_MISTAKES, NOT_BOOLEAN],
 )).runner()
 
 
@@ -339,8 +358,14 @@ def _diagnose_sdpa(case: Case, received: tuple, expected: tuple) -> Verdict | No
     return _diagnose_nonfinite("unstable_softmax", UNSTABLE_SCORES)(case, received, expected)
 
 
+def _batched(case: Case) -> bool:
+    """Whether the queries carry leading batch axes (more than (n, d))."""
+    first = next(iter(case.args.values()))
+    return np.ndim(first) > 2
+
+
 def _batched_on_error(case: Case, outcome: Outcome) -> Verdict | None:
-    if "batch" in case.label and not outcome.kind:
+    if _batched(case) and not outcome.kind:
         return Verdict(False, describe_failure(
             case, f"your function works on one sequence but raised an error on a batch: {outcome.error}; write it "
             "for any number of leading axes: read n and d from the last two axes (X.shape[-2:]), transpose only "
@@ -359,6 +384,10 @@ check_scaled_dot_product_attention = register(Check(
         cases, outcomes, _sdpa_ref, ATTENTION_TOL, SDPA_MISTAKES, what="scaled_dot_product_attention(Q, K, V, mask)",
         parts=SDPA_PARTS, diagnose=_diagnose_sdpa, on_error=_batched_on_error),
     forbidden=BUILTIN_ATTENTION,
+    tolerance=TOL,
+    kind="parts",
+    mistakes=[*SDPA_MISTAKES, Mistake("unstable_softmax", UNSTABLE_SCORES), BATCHED_FAILS,
+              Mistake("tuple_order", "you returned (weights, output); return (output, weights) in that order")],
 )).runner()
 
 
@@ -465,4 +494,7 @@ check_multi_head_attention = register(Check(
         parts=MHA_PARTS, on_error=_batched_on_error),
     probe="call_torch",
     forbidden=BUILTIN_ATTENTION,
+    tolerance=Tolerance(MHA_TOL, "scale", floor=1e-8),
+    kind="parts",
+    mistakes=[*MHA_MISTAKES, BATCHED_FAILS],
 )).runner()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograder import remediation
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.harness.probes import Outcome
 
 # --------------------------------------------------------------------------------------
@@ -288,6 +288,7 @@ def _register(item: Item):
             return Verdict(False, "the grader received no answer", item.gap)
         return judge_answer(item, outcomes[0], remediation.describe(item.gap))
 
+    gap = remediation.GAPS[item.gap]
     return register(Check(
         id=f"diagnostic.{item.name}",
         target=item.target,
@@ -295,10 +296,14 @@ def _register(item: Item):
         make_cases=_one_answer,
         judge=judge,
         probe="answer",
+        tolerance=Tolerance(1e-6, "close", floor=1e-9) if item.kind in ("number", "vector")
+        else Tolerance(0.0, "exact", floor=0.0),
+        kind="answer",
+        mistakes=[Mistake(item.gap, f"showed a gap: {gap.title} (review: {', '.join(gap.review)})")],
+        gap=item.gap,
     )).runner()
 
 
 for _item in ITEMS:
     globals()[f"check_{_item.name}"] = _register(_item)
 
-GAP_OF = {f"diagnostic.{item.name}": item.gap for item in ITEMS}  # check id -> gap id, for reports

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.checks.diagnostic import Item, judge_answer, read_number
 
 RUBRIC_PATH = Path(__file__).with_name("interview_rubric.md")
@@ -94,6 +94,9 @@ def _register(item: Item):
         make_cases=_one_answer,
         judge=judge,
         probe="answer",
+        tolerance=Tolerance(RTOL, "close", floor=1e-12),
+        kind="answer",
+        mistakes=[Mistake(name, message) for _, message, name in item.wrong],
     )).runner()
 
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 import autograder.harness.lora_probes  # noqa: F401 - registers the lora_layer / lora_merge probes
-from autograder.checks.compare import Mistake, describe_failure, judge_cases, judge_value, rel_error
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit.compare import describe_failure, judge_cases, judge_value, rel_error
 from autograder.harness.probes import Outcome
 
 LAYER_TOL = 1e-8  # float64 forward pass and gradients
@@ -35,7 +35,31 @@ FRACTION_TOL = 1e-8
 
 NO_PEFT = {r"\bpeft\b": "the peft library"}
 
-LAYER_KEYS = ("in_features", "out_features", "r", "alpha", "bias", "seed", "W", "b", "A", "B", "x", "g")
+LAYER_KEYS = ("in_features", "out_features", "r", "alpha", "bias", "seed", "W", "b", "A", "B", "x", "g", "lr", "W2")
+STEP = 0.5  # the SGD rate of the probe's training step
+
+
+# What the layer probes recognise beyond the computed mistakes.
+SHAPE_MISTAKES = [
+    Mistake("transposed_shapes", "A and B are transposed: A is (r, in_features) and B is (out_features, r)"),
+    Mistake("swapped_shapes", "A and B are swapped: A is (r, in_features) and B is (out_features, r)"),
+]
+INIT_MISTAKES = [
+    Mistake("not_registered", "A and B are not registered parameters of the layer: wrap them in nn.Parameter"),
+    Mistake("adapter_frozen", "A and B must be trainable (requires_grad=True)"),
+    Mistake("base_not_frozen", "the base weight is not frozen: LoRA trains only A and B"),
+    Mistake("bias_not_frozen", "the base layer's bias is not frozen; freeze the whole base layer"),
+    Mistake("swapped_init", "A starts at zero and B at random values; it is the other way round"),
+    Mistake("B_not_zero", "B does not start at zero, so the adapted layer does not start as the pretrained one"),
+    Mistake("A_zero", "A starts at zero as well as B, so the adapter never learns"),
+    Mistake("base_replaced", "layer.base does not hold the weights of the layer given: wrap it (self.base = base)"),
+    Mistake("extra_trainable", "the layer has more trainable parameters than A and B"),
+]
+GRADIENT_MISTAKES = [
+    Mistake("no_gradient", "no gradient reached A and B: the update must stay in the autograd graph"),
+    Mistake("wrong_gradient", "the gradient that reaches A or B is wrong, although the output is right"),
+]
+IN_PLACE = Mistake("in_place", "merge changed the layer; return a new tensor and leave the layer as it was")
 
 
 def _by_name(fn):
@@ -55,7 +79,8 @@ def _layer_case(rng, label, in_features, out_features, r, alpha, bias, batch_sha
     x = rng.normal(size=(*batch_shape, in_features))
     g = rng.normal(size=(*batch_shape, out_features))
     args = dict(in_features=in_features, out_features=out_features, r=r, alpha=alpha, bias=bias,
-                seed=int(rng.integers(2**31)), W=W, b=b, A=A, B=B, x=x, g=g)
+                seed=int(rng.integers(2**31)), W=W, b=b, A=A, B=B, x=x, g=g, lr=STEP,
+                W2=rng.normal(size=(out_features, in_features)) / np.sqrt(in_features))
     return Case(label, {k: args[k] for k in LAYER_KEYS})
 
 
@@ -186,6 +211,60 @@ def _judge_init(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
     return Verdict.ok(f"all {len(cases)} layers set up correctly")
 
 
+def _stepped(a: dict, base: bool = False, bias: bool = False, adapter: bool = True):
+    """The output after one SGD step of rate a["lr"] on the chosen parameters, from the
+    trusted side's own gradients."""
+    x2 = a["x"].reshape(-1, a["x"].shape[-1])
+    g2 = a["g"].reshape(-1, a["g"].shape[-1])
+    lr = a["lr"]
+    W, b, A, B = a["W"], a["b"], a["A"], a["B"]
+    if adapter:
+        gA, gB = _grads(**a)
+        A, B = A - lr * gA, B - lr * gB
+    if base:
+        W = W - lr * g2.T @ x2
+    if bias and a["bias"]:
+        b = b - lr * g2.sum(axis=0)
+    return _forward(**{**a, "W": W, "b": b, "A": A, "B": B})
+
+
+def _what_trained(case: Case, got: dict) -> str | None:
+    """Which parameters one training step moved, judged from the output after the step:
+    "lora" (A and B only, right), "nothing", "base", "bias", "other"; None when the probe
+    did not get that far."""
+    a = case.args
+    if got.get("graph"):  # the output does not depend on any trainable parameter
+        return "nothing"
+    if "y_step" not in got or "y" not in got:
+        return None
+    moved = got["y_step"] - got["y"]  # what the step changed, whatever the forward pass gets wrong
+    start = _forward(**a)
+
+    def near(expected):
+        change = expected - start
+        return moved.shape == change.shape and np.max(np.abs(moved - change)) <= 1e-6 * max(1.0, np.max(np.abs(change)))
+
+    if near(_stepped(a)):
+        return "lora"
+    for name, kwargs in (("base", dict(base=True)), ("base", dict(base=True, bias=True)),
+                         ("bias", dict(bias=True)), ("nothing", dict(adapter=False)),
+                         ("nothing", dict(adapter=False, base=True))):
+        if near(_stepped(a, **kwargs)):
+            return name
+    return "other"
+
+
+def _keeps_given_layer(case: Case, got: dict) -> bool:
+    """Whether the layer follows the weights of the layer it was given (W replaced by W2
+    after the step); True when the probe did not get that far (judged elsewhere)."""
+    if "y_swapped" not in got or "y_step" not in got:
+        return True
+    a = case.args
+    base = _base_out(**{**a, "W": a["W2"]}) - _base_out(**a)
+    expected = got["y_step"] + base  # the same layer, with the base weight W2 instead of W
+    return got["y_swapped"].shape == expected.shape and rel_error(got["y_swapped"], expected) <= 1e-6
+
+
 def _init_verdict(case: Case, got: dict) -> Verdict | None:
     a = case.args
     verdict = _shape_verdict(case, got)
@@ -195,14 +274,15 @@ def _init_verdict(case: Case, got: dict) -> Verdict | None:
         return _fail(case, "A and B are not registered parameters of your layer (they do not appear in "
                      "layer.parameters(), so an optimiser would never update them): wrap them in nn.Parameter",
                      "not_registered")
-    if not (got["A_trainable"] and got["B_trainable"]):
+    trained = _what_trained(case, got)
+    if trained == "nothing":
         return _fail(case, "A and B must be trainable (requires_grad=True); they are the only parameters "
                      "LoRA trains", "adapter_frozen")
-    if got["W_trainable"] == 1:
-        return _fail(case, "the base weight is not frozen (layer.base.weight.requires_grad is True): LoRA "
+    if trained == "base":
+        return _fail(case, "the base weight is not frozen (a training step changed layer.base.weight): LoRA "
                      "trains only A and B, so call requires_grad_(False) on the base layer", "base_not_frozen")
-    if got["b_trainable"] == 1:
-        return _fail(case, "the base layer's bias is not frozen (layer.base.bias.requires_grad is True); "
+    if trained == "bias":
+        return _fail(case, "the base layer's bias is not frozen (a training step changed layer.base.bias); "
                      "freeze the whole base layer, bias included", "bias_not_frozen")
     a_zero = not np.any(got["A_init"])
     b_zero = not np.any(got["B_init"])
@@ -218,16 +298,10 @@ def _init_verdict(case: Case, got: dict) -> Verdict | None:
         return _fail(case, "A starts at zero as well as B: then the gradients of A and B are both zero "
                      "and the adapter never learns. Give A random values (e.g. nn.init.kaiming_uniform_ "
                      "or a normal)", "A_zero")
-    if "base_weight" not in got or got["base_weight"].shape != a["W"].shape or \
-            rel_error(got["base_weight"], a["W"]) > LAYER_TOL:
-        return _fail(case, "layer.base does not hold the weights of the layer you were given: wrap the "
-                     "given nn.Linear itself (self.base = base) instead of creating a new one",
-                     "base_replaced")
-    expected_count = a["r"] * (a["in_features"] + a["out_features"])
-    if int(got["trainable_count"]) != expected_count:
-        return _fail(case, f"your layer has {int(got['trainable_count'])} trainable parameters; a LoRA "
-                     f"layer trains only A and B, r * (in_features + out_features) = {expected_count} values",
-                     "extra_trainable")
+    if not _keeps_given_layer(case, got):
+        return _fail(case, "layer.base is not the layer you were given (changing the given layer's weights "
+                     "did not change your layer's output): wrap the given nn.Linear itself (self.base = base) "
+                     "instead of creating or copying one", "base_replaced")
     if "y_init" not in got:
         return _fail(case, f"your forward pass raised an error: {got.get('error', 'no output')}", "error")
     verdict = judge_value(case, Outcome(value=got["y_init"]), _base_out(**a), LAYER_TOL,
@@ -235,6 +309,11 @@ def _init_verdict(case: Case, got: dict) -> Verdict | None:
     if not verdict.passed:
         return Verdict(False, verdict.message + "\n  at initialisation B = 0, so the layer must return "
                        "exactly base(x)", verdict.mistake)
+    if trained == "other":
+        return _fail(case, "your layer has trainable parameters besides A and B (the output after one training "
+                     "step is not what updating A and B alone gives): a LoRA layer trains only A and B, "
+                     f"r * (in_features + out_features) = {a['r'] * (a['in_features'] + a['out_features'])} "
+                     "values", "extra_trainable")
     return None
 
 
@@ -280,6 +359,9 @@ check_layer_init = register(Check(
     judge=_judge_init,
     probe="lora_layer",
     forbidden=NO_PEFT,
+    tolerance=Tolerance(LAYER_TOL, "relative"),
+    kind="probe",
+    mistakes=[*INIT_OUTPUT_MISTAKES, *SHAPE_MISTAKES, *INIT_MISTAKES],
 )).runner()
 
 check_layer_forward = register(Check(
@@ -291,6 +373,9 @@ check_layer_forward = register(Check(
     judge=_judge_forward,
     probe="lora_layer",
     forbidden=NO_PEFT,
+    tolerance=Tolerance(LAYER_TOL, "relative"),
+    kind="probe",
+    mistakes=[*FORWARD_MISTAKES, *SHAPE_MISTAKES, *GRADIENT_MISTAKES],
 )).runner()
 
 
@@ -371,6 +456,9 @@ check_merge = register(Check(
     judge=_judge_merge,
     probe="lora_merge",
     forbidden=NO_PEFT,
+    tolerance=Tolerance(LAYER_TOL, "relative"),
+    kind="probe",
+    mistakes=[*MERGE_MISTAKES, IN_PLACE],
 )).runner()
 
 
@@ -504,6 +592,9 @@ check_lora_param_count = register(Check(
     summary="lora_param_count(in, out, r, bias) counts the trainable parameters of a LoRA layer exactly",
     make_cases=_lora_count_cases,
     judge=_judge_counts(_lora_count, LORA_COUNT_MISTAKES, "lora_param_count"),
+    tolerance=Tolerance(0.0, "exact", floor=0.0),
+    kind="value",
+    mistakes=LORA_COUNT_MISTAKES,
 )).runner()
 
 check_full_param_count = register(Check(
@@ -512,6 +603,9 @@ check_full_param_count = register(Check(
     summary="full_param_count(in, out, bias) counts the trainable parameters of full fine-tuning exactly",
     make_cases=_full_count_cases,
     judge=_judge_counts(_full_count, FULL_COUNT_MISTAKES, "full_param_count"),
+    tolerance=Tolerance(0.0, "exact", floor=0.0),
+    kind="value",
+    mistakes=FULL_COUNT_MISTAKES,
 )).runner()
 
 
@@ -576,4 +670,7 @@ check_captured_fraction = register(Check(
     make_cases=_captured_cases,
     judge=lambda cases, outcomes: judge_cases(cases, outcomes, _captured, FRACTION_TOL, CAPTURED_MISTAKES,
                                               what="captured_fraction"),
+    tolerance=Tolerance(FRACTION_TOL, "relative"),
+    kind="value",
+    mistakes=CAPTURED_MISTAKES,
 )).runner()

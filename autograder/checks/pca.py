@@ -16,16 +16,15 @@ relative to the data's size, not to each entry) is judged fairly. Random data is
 an exactly known covariance whose eigenvalues are well separated, so eigenvectors are
 unique up to sign and ties never happen by accident.
 
-Multi-part answers are judged with ``autograder.checks.parts``.
+Multi-part answers are judged with ``autograder.checks._kit.compare``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks.compare import Mistake, describe_failure
-from autograder.checks.core import Case, Check, Verdict, register
-from autograder.checks.parts import Part, fmt, judge_all, scaled_error
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
+from autograder.checks._kit.compare import Part, describe_failure, fmt, judge_all, scaled_error
 
 PCA_TOL = 1e-4  # max|yours - expected| <= PCA_TOL * max|expected|, stated in every prompt
 
@@ -35,33 +34,24 @@ FROM_SCRATCH = {
 }
 
 
+TOL = Tolerance(PCA_TOL, "scale", floor=1e-8)
+# What the multi-part PCA judge recognises from the shape of the answer.
+PCA_SHAPE_MISTAKES = [
+    Mistake("tuple_order", "you returned (variances, components); return (components, variances) in that order"),
+    Mistake("components_as_rows", "your components are the ROWS of a (k, d) matrix; return them as COLUMNS of a "
+            "(d, k) matrix"),
+    Mistake("not_unit_length", "your columns point the right way but are not unit vectors; divide each by its norm"),
+    Mistake("not_sorted", "your columns are eigenvectors of the covariance but not the k largest in decreasing "
+            "order; sort by eigenvalue, largest first"),
+]
+
+
 # ---------------------------------------------------------------------------------------
 # Inputs: data with an exactly known, well-separated covariance spectrum
 # ---------------------------------------------------------------------------------------
 
 
-def _variances(rng: np.random.Generator, r: int) -> np.ndarray:
-    """r variances in decreasing order, each 0.35-0.6 times the one before: no near-ties."""
-    top = rng.uniform(4.0, 9.0)
-    ratios = rng.uniform(0.35, 0.6, size=max(r - 1, 0))
-    return top * np.concatenate([[1.0], np.cumprod(ratios)])
-
-
-def _orthonormal(rng: np.random.Generator, d: int, r: int) -> np.ndarray:
-    q, upper = np.linalg.qr(rng.normal(size=(d, r)))
-    return q * np.sign(np.diag(upper))
-
-
-def _data(rng: np.random.Generator, n: int, d: int, rank: int | None = None) -> np.ndarray:
-    """n samples in d features whose sample covariance (n - 1) is exactly
-    R diag(variances) R.T with R random orthonormal (d, rank), plus a far-off mean."""
-    rank = d if rank is None else rank
-    z = rng.normal(size=(n, rank))
-    z -= z.mean(axis=0)
-    q, _ = np.linalg.qr(z)  # centred, orthonormal columns
-    latent = q * np.sqrt((n - 1) * _variances(rng, rank))
-    mean = rng.uniform(3.0, 12.0, size=d) * rng.choice([-1.0, 1.0], size=d)
-    return latent @ _orthonormal(rng, d, rank).T + mean
+_data = inputs.known_spectrum  # data with an exactly known, well-separated covariance spectrum
 
 
 def _with_constant(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
@@ -186,6 +176,9 @@ check_center = register(Check(
     make_cases=_data_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _centre_ref, PCA_TOL, CENTER_MISTAKES,
                                             what="center(X)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=CENTER_MISTAKES,
 )).runner()
 
 
@@ -232,6 +225,9 @@ check_covariance = register(Check(
     make_cases=_data_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _cov_ref, PCA_TOL, COVARIANCE_MISTAKES,
                                             what="covariance(X)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=COVARIANCE_MISTAKES,
 )).runner()
 
 
@@ -351,6 +347,9 @@ check_pca_eig = register(Check(
     make_cases=_pca_cases,
     judge=_pca_judge(PCA_EIG_MISTAKES, "pca_eig"),
     forbidden=FROM_SCRATCH,
+    tolerance=TOL,
+    kind="parts",
+    mistakes=[*PCA_EIG_MISTAKES, *PCA_SHAPE_MISTAKES],
 )).runner()
 
 check_pca_svd = register(Check(
@@ -361,6 +360,9 @@ check_pca_svd = register(Check(
     make_cases=_pca_cases,
     judge=_pca_judge(PCA_SVD_MISTAKES, "pca_svd"),
     forbidden=FROM_SCRATCH,
+    tolerance=TOL,
+    kind="parts",
+    mistakes=[*PCA_SVD_MISTAKES, *PCA_SHAPE_MISTAKES],
 )).runner()
 
 
@@ -425,6 +427,9 @@ check_explained_variance_ratio = register(Check(
                                             what="explained_variance_ratio(X)", diagnose=_diagnose_evr,
                                             complex_hint=EIGH_HINT),
     forbidden=FROM_SCRATCH,
+    tolerance=TOL,
+    kind="value",
+    mistakes=EVR_MISTAKES,
 )).runner()
 
 
@@ -444,7 +449,7 @@ def _project_cases(rng: np.random.Generator) -> list[Case]:
         Case("k = 2", {"X": X2, "components": _pca_ref(X2, 2)[0]}),
         Case("float32 data and components", {"X": X3, "components": _pca_ref(X3, 3)[0].astype(np.float32)}),
         Case("data with a constant feature, k = 1", {"X": X4, "components": _pca_ref(X4, 1)[0]}),
-        Case("any orthonormal columns, k = 3", {"X": X2, "components": _orthonormal(rng, d2, 3)}),
+        Case("any orthonormal columns, k = 3", {"X": X2, "components": inputs.orthonormal(rng, d2, 3)}),
     ]
 
 
@@ -478,13 +483,16 @@ check_project = register(Check(
     make_cases=_project_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _project_ref, PCA_TOL, PROJECT_MISTAKES,
                                             what="project(X, components)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=PROJECT_MISTAKES,
 )).runner()
 
 
 def _reconstruct_cases(rng: np.random.Generator) -> list[Case]:
     def case(label, n, d, k, dtype=np.float64):
-        W = _orthonormal(rng, d, k)
-        Z = rng.normal(size=(n, k)) * np.sqrt(_variances(rng, k))
+        W = inputs.orthonormal(rng, d, k)
+        Z = rng.normal(size=(n, k)) * np.sqrt(inputs.spectrum(rng, k))
         mean = rng.uniform(3.0, 12.0, size=d) * rng.choice([-1.0, 1.0], size=d)
         return Case(label, {"Z": Z.astype(dtype), "components": W.astype(dtype), "mean": mean.astype(dtype)})
 
@@ -526,4 +534,7 @@ check_reconstruct = register(Check(
     make_cases=_reconstruct_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _reconstruct_ref, PCA_TOL, RECONSTRUCT_MISTAKES,
                                             what="reconstruct(Z, components, mean)"),
+    tolerance=TOL,
+    kind="value",
+    mistakes=RECONSTRUCT_MISTAKES,
 )).runner()

@@ -18,8 +18,8 @@ from typing import Callable
 
 import numpy as np
 
-from autograder.checks.compare import Mistake, describe_failure, fmt, judge_value
-from autograder.checks.core import Case, Check, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
+from autograder.checks._kit.compare import describe_failure, fmt, judge_value, raised
 from autograder.harness.probes import Outcome
 
 TOL = 1e-8
@@ -29,6 +29,32 @@ TIE_TOL = 1e-9  # cosines closer than this count as tied in rankings
 # Verdict names judge_value gives on its own; any other name is a catalogued mistake.
 _GENERIC = {"error", "wrong_type", "wrong_shape", "not_finite", "wrong_value", "missing", "complex_output"}
 _NO_MATCH = np.empty((0, 0, 0))  # what a mistake returns when it cannot apply to an input
+
+
+VALUE_TOL = Tolerance(TOL, "relative", floor=1e-8, float32=TOL_FLOAT32)
+# Cosines lie in [-1, 1]: differences below TOL * 1e-4 = 1e-12 are rounding (an orthogonal
+# pair's cosine is 0 only up to rounding), so the error is measured against at least 1e-4.
+COSINE_TOL = Tolerance(TOL, "relative", floor=1e-4, float32=TOL_FLOAT32)
+# Standardised values are about 1: the error is measured against at least 1.
+STANDARDISED_TOL = Tolerance(TOL, "relative", floor=1.0, float32=TOL_FLOAT32)
+RANK_TOL = Tolerance(TIE_TOL, "ranking", floor=TIE_TOL)
+EPSILON = Mistake("epsilon", "your values are slightly too small for short vectors, as if a small epsilon was added to "
+                  "the denominator |a| |b|; test for a zero norm and return 0.0 instead")
+
+
+def _ranking_mistakes(*extra: Mistake) -> tuple[Mistake, ...]:
+    """What a ranking judge can name beyond the generic verdicts."""
+    return (
+        Mistake("ascending", "you returned the k most similar items in ascending order; put the most similar first"),
+        Mistake("least_similar", "you returned the k least similar items; the most similar have the largest cosine"),
+        Mistake("skipped_first", "you skipped the most similar item"),
+        Mistake("scores_not_indices", "you returned the similarity scores; return the indices of the items"),
+        Mistake("ignored_k", "you returned a whole ranking; return only the first k"),
+        Mistake("off_by_one_k", "you returned one index too many or too few; return exactly k"),
+        Mistake("one_based", "your indices are one too large: Python counts from 0"),
+        Mistake("not_sorted", "you found the right items but not in the right order; put the most similar first"),
+        *extra,
+    )
 
 
 # ---------------------------------------------------------------- small generic helpers
@@ -198,6 +224,9 @@ check_dot = register(Check(
         r"\bnp\.dot\b|\bnumpy\.dot\b|\.dot\b|\bnp\.inner\b|@|\bnp\.matmul\b|\bnp\.vdot\b|\btensordot\b|\bvecdot\b"
         r"|\bmulti_dot\b|\bnumpy import[^\n]*\b(dot|inner|vdot|matmul)\b": "a NumPy dot-product routine",
     },
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=DOT_MISTAKES,
 )).runner()
 
 
@@ -244,6 +273,9 @@ check_norm = register(Check(
     make_cases=_norm_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _norm_reference, NORM_MISTAKES, "norm(v)")),
     forbidden={r"\blinalg\.norm\b|\blinalg import[^\n]*\bnorm\b": "np.linalg.norm"},
+    tolerance=VALUE_TOL,
+    kind="value",
+    mistakes=NORM_MISTAKES,
 )).runner()
 
 
@@ -282,12 +314,7 @@ def _has_zero(case: Case) -> bool:
     return any(isinstance(v, np.ndarray) and v.ndim == 1 and not np.any(v) for v in case.args.values())
 
 
-def _orthogonal_pair(rng: np.random.Generator, n: int):
-    a, b = np.zeros(n), np.zeros(n)
-    idx = rng.permutation(n)
-    a[idx[: n // 2]] = rng.normal(size=n // 2)
-    b[idx[n // 2:]] = rng.normal(size=n - n // 2)
-    return a, b
+_orthogonal_pair = inputs.orthogonal_pair
 
 
 def _cosine_cases(rng: np.random.Generator) -> list[Case]:
@@ -306,6 +333,8 @@ def _cosine_cases(rng: np.random.Generator) -> list[Case]:
         Case("short vectors (entries about 1e-3)", {"a": 1e-3 * rng.normal(size=n), "b": 1e-3 * rng.normal(size=n)}),
         Case("float32 vectors", {"a": rng.uniform(0.1, 2, size=n).astype(np.float32),
                                  "b": rng.uniform(0.1, 2, size=n).astype(np.float32)}),
+        Case("orthogonal vectors in general position (cosine 0 up to rounding)",
+             dict(zip("ab", inputs.orthogonal_up_to_rounding(rng, n, 1e3)))),
     ]
 
 
@@ -380,7 +409,11 @@ check_cosine_pairwise = register(Check(
     summary="cosine_similarity(a, b) gives the right values on fresh random 1-D vectors (tolerance 1e-8)",
     make_cases=_cosine_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, COSINE_MISTAKES, "cosine_similarity(a, b)",
-                                         before=_pairwise_before, after=_epsilon)),
+                                         before=_pairwise_before, after=_epsilon, floor=COSINE_TOL.floor)),
+    tolerance=COSINE_TOL,
+    kind="value",
+    mistakes=[*COSINE_MISTAKES, EPSILON,
+              Mistake("not_scalar", "for two 1-D vectors return a single float, not an array")],
 )).runner()
 
 
@@ -423,7 +456,11 @@ check_cosine_zero = register(Check(
     summary="cosine_similarity returns 0.0 (not nan, not an error) when a vector is zero",
     make_cases=_zero_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, ZERO_MISTAKES, "cosine_similarity(a, b)",
-                                         before=_zero_error)),
+                                         before=_zero_error, floor=COSINE_TOL.floor)),
+    tolerance=COSINE_TOL,
+    kind="value",
+    mistakes=[*ZERO_MISTAKES,
+              Mistake("zero_error", "your function raised an error for a zero vector; the cosine with a zero vector is 0.0")],
 )).runner()
 
 
@@ -514,7 +551,13 @@ check_cosine_batched = register(Check(
     summary="cosine_similarity(A, B) returns the (n, m) matrix of cosines for 2-D inputs (tolerance 1e-8)",
     make_cases=_batched_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _cosine, BATCHED_MISTAKES, "cosine_similarity(A, B)",
-                                         before=_batched_before, after=_epsilon)),
+                                         before=_batched_before, after=_epsilon, floor=COSINE_TOL.floor)),
+    tolerance=COSINE_TOL,
+    kind="value",
+    mistakes=[*BATCHED_MISTAKES, EPSILON,
+              Mistake("not_batched", "for 2-D inputs A (n, d) and B (m, d) your function returned a single number, not the "
+                      "(n, m) matrix of cosines"),
+              Mistake("zero_error", "your function raised an error on rows of zeros; the cosine with a zero vector is 0.0")],
 )).runner()
 
 
@@ -547,8 +590,8 @@ def _judge_ranking(
     ``alternatives`` are (mistake, message, ranking) for catalogued wrong rankings.
     """
     fail = lambda msg, name: Verdict(False, describe_failure(case, msg), name)  # noqa: E731
-    if outcome.error:  # judge_value words errors, unanswered questions and unreadable results
-        return judge_value(case, outcome, 0, TOL, what=what)
+    if outcome.error:  # the kit words errors, unanswered questions and unreadable results
+        return raised(case, outcome, what)
     value = _as_indices(outcome)
     if isinstance(value, (tuple, dict)):
         return fail(f"{what} should be one array of indices, but your function returned a {type(value).__name__}",
@@ -727,6 +770,12 @@ check_nearest_neighbours = register(Check(
     summary="nearest_neighbours returns the k most cosine-similar items, most similar first",
     make_cases=_neighbour_cases,
     judge=_prefer_named(_judge_neighbours),
+    tolerance=RANK_TOL,
+    kind="ranking",
+    mistakes=_ranking_mistakes(
+        Mistake("euclidean", "you ranked the items by Euclidean distance to the query; this exercise ranks by cosine similarity"),
+        Mistake("dot_product", "you ranked the items by their dot product with the query; divide by the norms"),
+        Mistake("zero_nan", "items that are zero vectors got nan similarity (0 / 0); their cosine is 0.0")),
 )).runner()
 
 
@@ -791,7 +840,11 @@ check_standardise = register(Check(
     summary="standardise(X) gives every column mean 0 and standard deviation 1 (tolerance 1e-8)",
     make_cases=_standardise_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, STANDARDISE_MISTAKES, "standardise(X)",
-                                                                 floor=1.0)),
+                                                                 floor=STANDARDISED_TOL.floor)),
+    probe="call_unchanged",  # the prompt says: do not modify X
+    tolerance=STANDARDISED_TOL,
+    kind="value",
+    mistakes=STANDARDISE_MISTAKES,
 )).runner()
 
 
@@ -857,7 +910,13 @@ check_standardise_constant = register(Check(
     summary="standardise(X) turns a column whose values are all equal into zeros (no nan)",
     make_cases=_constant_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _standardise, CONSTANT_MISTAKES, "standardise(X)",
-                                         before=_constant_error, floor=1.0)),
+                                         before=_constant_error, floor=STANDARDISED_TOL.floor)),
+    probe="call_unchanged",  # the prompt says: do not modify X
+    tolerance=STANDARDISED_TOL,
+    kind="value",
+    mistakes=[*CONSTANT_MISTAKES,
+              Mistake("constant_error", "your function raised an error on a table with a constant column; such a column "
+                      "becomes all zeros")],
 )).runner()
 
 
@@ -916,6 +975,12 @@ def _recommend_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
+def _has_twin(X, i) -> bool:
+    """Whether another row of X has exactly the features of row i."""
+    X = _f(X)
+    return bool(np.any(np.all(X == X[i], axis=1).sum() > 1))
+
+
 def _judge_recommend(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
     if len(outcomes) != len(cases):
         return Verdict(False, "the grader received no result for some inputs", "missing")
@@ -926,7 +991,7 @@ def _judge_recommend(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
         def extra(r, case=case, i=i, k=k):
             if i in r:
                 twin = " (another song can have exactly the same features, so drop song i by its index, not the " \
-                       "first result)" if case.label.startswith("song i has") else ""
+                       "first result)" if _has_twin(X, i) else ""
                 return Verdict(False, describe_failure(
                     case, f"your list {fmt(r)} includes song i={i} itself; recommend the k={k} other songs most "
                     f"similar to it{twin}"), "includes_itself")
@@ -948,4 +1013,13 @@ check_recommend = register(Check(
     summary="recommend(X, i, k) returns the k songs most similar to song i after standardising, excluding song i",
     make_cases=_recommend_cases,
     judge=_prefer_named(_judge_recommend),
+    tolerance=RANK_TOL,
+    kind="ranking",
+    mistakes=_ranking_mistakes(
+        Mistake("raw_features", "you ranked by the cosine of the raw features; standardise the columns first"),
+        Mistake("not_centred", "you divided the columns by their standard deviations without subtracting the means"),
+        Mistake("min_max", "you rescaled the columns to [0, 1] instead of standardising them"),
+        Mistake("euclidean", "you ranked by Euclidean distance between standardised songs, not by cosine similarity"),
+        Mistake("includes_itself", "your list includes song i itself; recommend the k other songs most similar to it"),
+        Mistake("k_minus_one", "you returned one song too few; take the top k + 1 before removing song i")),
 )).runner()

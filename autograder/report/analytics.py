@@ -102,23 +102,11 @@ class ItemStats:
 
 # -- mistake phrases -----------------------------------------------------------------
 
-def _catalogue() -> dict[str, list[tuple[str, str, str]]]:
-    """topic -> [(list variable, mistake name, message)] from every checks module."""
-    import sys
-
+def _declared() -> dict:
+    """check id -> Check, every check's declared catalogue of mistakes included."""
     from autograder.checks import load_all
 
-    load_all()
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for modname, module in list(sys.modules.items()):
-        if not modname.startswith("autograder.checks.") or module is None:
-            continue
-        topic = modname.rsplit(".", 1)[1]
-        for var, value in vars(module).items():
-            if isinstance(value, (list, tuple)) and value and all(
-                    hasattr(m, "name") and hasattr(m, "message") and hasattr(m, "compute") for m in value):
-                out.setdefault(topic, []).extend((var, m.name, m.message) for m in value)
-    return out
+    return load_all()
 
 
 def class_phrase(message: str) -> str:
@@ -141,9 +129,9 @@ class Phrases:
 
     def __init__(self):
         try:
-            self.catalogue = _catalogue()
+            self.checks = _declared()
         except Exception:  # a broken checks module must not stop the report
-            self.catalogue = {}
+            self.checks = {}
         try:
             from autograder import remediation
         except ImportError:
@@ -155,18 +143,17 @@ class Phrases:
         return gaps.get(gap_id)
 
     def phrase(self, mistake: str, checks: list[str], feedback: str) -> str:
-        gap = self.gap(mistake)
-        if gap is not None and any(c.startswith("diagnostic.") for c in checks):
-            return f"showed a gap: {gap.title} (review: {', '.join(gap.review)})"
-        for check in checks:
-            topic, _, name = check.partition(".")
-            entries = self.catalogue.get(topic, [])
-            preferred = [e for e in entries if e[0].upper().startswith(name.upper() + "_")]
-            for var, mname, message in preferred + entries:
-                if mname == mistake:
-                    return class_phrase(message)
+        for check_id in checks:
+            check = self.checks.get(check_id)
+            declared = check.declared(mistake) if check is not None else None
+            if declared is not None:
+                return class_phrase(declared.message)
         if mistake in GENERIC:
             return GENERIC[mistake]
+        from autograder.checks._kit import GENERIC_MISTAKES  # what every check can say the same way
+
+        if mistake in GENERIC_MISTAKES:
+            return GENERIC_MISTAKES[mistake]
         line = first_line(feedback)
         return class_phrase(line) if line else mistake.replace("_", " ")
 
@@ -259,21 +246,20 @@ def item_analysis(record: ClassRecord, phrases: Phrases | None = None) -> list[I
 
 
 def _gap_of(record: ClassRecord) -> dict[str, str]:
-    """grade id -> gap id, from the diagnostic checks' GAP_OF table (check id -> gap)."""
+    """grade id -> gap id, from the remediation gap each check declares."""
     try:
-        from autograder.checks.diagnostic import GAP_OF
+        checks = _declared()
     except Exception:
-        GAP_OF = {}
+        checks = {}
     out: dict[str, str] = {}
     for s in record.submitted():
         if s.result is None:
             continue
         for q in s.result.questions:
-            for check in q.checks:
-                if check in GAP_OF:
-                    out.setdefault(q.question, GAP_OF[check])
-            if q.mistake and q.question not in out and any(c.startswith("diagnostic.") for c in q.checks):
-                out[q.question] = q.mistake
+            for check_id in q.checks:
+                gap = getattr(checks.get(check_id), "gap", "")
+                if gap:
+                    out.setdefault(q.question, gap)
     return out
 
 
@@ -300,8 +286,10 @@ def gaps(record: ClassRecord, phrases: Phrases | None = None) -> list[GapCount]:
         for q in s.result.questions:
             final = s.cells.get(q.question)
             score = final.score if final is not None else q.score
-            if q.mistake and score < q.max_score and any(c.startswith("diagnostic.") for c in q.checks):
-                found.setdefault(q.mistake, set()).add(s.id)
+            gap = next((phrases.checks[c].gap for c in q.checks
+                        if c in phrases.checks and phrases.checks[c].gap), "")
+            if gap and score < q.max_score:
+                found.setdefault(gap, set()).add(s.id)
     out = []
     for gap_id, who in found.items():
         g = phrases.gap(gap_id)

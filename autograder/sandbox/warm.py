@@ -72,6 +72,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from autograder import course_settings
+
 from . import seccomp
 from .bwrap import MAX_SLOTS, BwrapSandbox, _chown_tree
 from .limits import Limits, MemoryCgroup, RunResult, kill_pid
@@ -82,7 +84,7 @@ log = logging.getLogger(__name__)
 # The engine's sandbox command (autograder.grade.engine.BOOT); only it runs warm.
 HARNESS_BOOT = ("import os, sys; sys.path.insert(0, os.getcwd()); "
                 "from autograder.harness.run import main; sys.exit(main('.'))")
-HEAVY_MODULES = ("numpy", "scipy", "torch", "sklearn", "matplotlib", "pandas")
+HEAVY_MODULES = course_settings.preload_modules()  # the course's grading packages, by import name
 # What preloading a module imports (the slow parts students use).
 _PRELOAD_IMPORTS = {"numpy": ("numpy",), "scipy": ("scipy", "scipy.linalg", "scipy.sparse"),
                     "torch": ("torch",), "sklearn": ("sklearn", "sklearn.base"),

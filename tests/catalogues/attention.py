@@ -269,6 +269,13 @@ MISTAKES = {
                 e = np.exp(x)
                 return e / e.sum(axis=axis, keepdims=True)
             """), "overflows"),
+        # stable for large logits of small spread, but exp(x - min) overflows on a spread of 2000
+        ("unstable_softmax", _c("""
+            import numpy as np
+            def softmax(x, axis=-1):
+                e = np.exp(x - x.min(axis=axis, keepdims=True))
+                return e / e.sum(axis=axis, keepdims=True)
+            """), "overflows"),
         ("global_max", _c("""
             import numpy as np
             def softmax(x, axis=-1):

@@ -153,6 +153,9 @@ MISTAKES = {
         ("base_replaced", layer(freeze=("self.base = nn.Linear(base.in_features, base.out_features, bias=base.bias is not None)",
                                         "self.base.requires_grad_(False)")), "self.base = base"),
         ("extra_trainable", layer(scaling="nn.Parameter(torch.tensor(alpha / r))"), "trainable parameters"),
+        # a deep copy holds the same numbers but is not the layer handed over
+        ("base_replaced", "import copy\n" + layer(freeze=("self.base = copy.deepcopy(base)",
+                                                         "self.base.requires_grad_(False)")), "self.base = base"),
         ("missing_bias", layer(forward="return x @ self.base.weight.T + (x @ self.A.T @ self.B.T) * self.scaling"),
          "bias"),
         ("wrong_interface", layer().replace("self.A", "self.lora_A").replace("self.B", "self.lora_B"),
@@ -180,6 +183,13 @@ MISTAKES = {
                                           "self.B = nn.Parameter(torch.zeros(r, base.out_features))"),
                                     forward="return self.base(x) + x @ self.A @ self.B * self.scaling"),
          "transposed"),
+        ("swapped_shapes", layer(init=("self.A = nn.Parameter(torch.randn(base.out_features, r))",
+                                       "self.B = nn.Parameter(torch.zeros(r, base.in_features))"),
+                                 forward="return self.base(x) + x @ self.B.T @ self.A.T * self.scaling"),
+         "swapped"),
+        # the output is right, but the update enters the graph with the wrong sign
+        ("wrong_gradient", layer(forward=("u = (x @ self.A.T @ self.B.T) * self.scaling",
+                                          "return self.base(x) + 2 * u.detach() - u")), "gradient"),
         ("error", layer(forward="raise NotImplementedError()"), "NotImplementedError"),
         ("library_used", _PEFT, "peft"),
     ],

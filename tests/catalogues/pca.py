@@ -430,6 +430,31 @@ MISTAKES = {
             """), "should return a tuple"),
     ],
     "pca.pca_svd": [
+        ("correlation", _c("""
+            import numpy as np
+            def pca_svd(X, k):
+                Z = (X - X.mean(0)) / X.std(0, ddof=1)
+                U, S, Vt = np.linalg.svd(Z, full_matrices=False)
+                return Vt[:k].T, S[:k] ** 2 / (len(X) - 1)
+            """), "correlation"),
+        ("ratio_instead", _c("""
+            import numpy as np
+            def pca_svd(X, k):
+                U, S, Vt = np.linalg.svd(X - X.mean(0), full_matrices=False)
+                return Vt[:k].T, (S ** 2 / np.sum(S ** 2))[:k]
+            """), "explained-variance ratios"),
+        ("smallest_components", _c("""
+            import numpy as np
+            def pca_svd(X, k):
+                values, vectors = np.linalg.eigh(np.cov(X, rowvar=False))
+                return vectors[:, :k], values[:k]
+            """), "SMALLEST"),
+        ("tuple_order", _c("""
+            import numpy as np
+            def pca_svd(X, k):
+                U, S, Vt = np.linalg.svd(X - X.mean(0), full_matrices=False)
+                return S[:k] ** 2 / (len(X) - 1), Vt[:k].T
+            """), "(components, variances)"),
         ("not_centred", _c("""
             import numpy as np
             def pca_svd(X, k):

@@ -516,6 +516,9 @@ MISTAKES = {
         ("wrong_type", "def nearest_neighbours(query, items, k):\n    return None", "return"),
     ],
     "vectors.standardise": [
+        ("modified_input", "import numpy as np\ndef standardise(X):\n    X = np.asarray(X, dtype=float)\n"
+                           "    X -= X.mean(axis=0)\n    sd = X.std(axis=0)\n    X /= np.where(sd == 0, 1.0, sd)\n"
+                           "    return X\n", "in place"),
         ("sample_std", "def standardise(X):\n    return (X - X.mean(0)) / X.std(0, ddof=1)", "ddof"),
         ("wrong_axis", "def standardise(X):\n    return (X - X.mean(1, keepdims=True)) / X.std(1, keepdims=True)",
          "each row"),
@@ -621,5 +624,26 @@ MISTAKES = {
             return np.array([j for j in top if j != i])
         """), "whole ranking"),
         ("error", "def recommend(X, i, k):\n    raise NotImplementedError()", "NotImplementedError"),
+        ("skipped_first", _rec("""
+            top = nearest_neighbours(Z[i], Z, k + 2)
+            return np.array([j for j in top if j != i][1:k + 1])
+        """), "skipped the most similar"),
+        ("scores_not_indices", _rec("""
+            sims = cosine_similarity(Z[i][None, :], Z)[0]
+            sims[i] = -np.inf
+            return np.sort(sims)[::-1][:k]
+        """), "indices"),
+        ("off_by_one_k", _rec("""
+            top = nearest_neighbours(Z[i], Z, k + 2)
+            return np.array([j for j in top if j != i][:k + 1])
+        """), "one too many"),
+        ("one_based", _rec("""
+            top = nearest_neighbours(Z[i], Z, k + 1)
+            return np.array([j for j in top if j != i][:k]) + 1
+        """), "counts from 0"),
+        ("not_sorted", _rec("""
+            top = nearest_neighbours(Z[i], Z, k + 1)
+            return np.sort(np.array([j for j in top if j != i][:k]))
+        """), "not in the right order"),
     ],
 }

@@ -1,8 +1,15 @@
-"""Judging answers with several parts (a tuple of arrays) on the scale of the answer.
+"""The one comparison core: error measures, tolerances, and judging a value or a tuple of parts.
 
-``max|yours - expected| <= tol * max|expected|`` per part: unlike an element-wise relative
-error this is fair to float32 answers whose entries near zero carry rounding error of the
-data's size. Used by the PCA and attention checks.
+Two error measures, each with an absolute floor (see :class:`Tolerance`):
+
+* ``relative`` (CS231n): ``max|x - y| / max(floor, |x| + |y|)``, element-wise;
+* ``scale``: ``max|x - y| / max(floor, max|y|)``, relative to the largest expected entry,
+  fair to float32 answers whose entries near zero carry rounding error of the data's size.
+
+:func:`judge_value` judges one array with the element-wise measure; :func:`judge_parts`
+judges one array or a tuple of arrays (``parts``) on the scale of the answer. Both match a
+wrong answer against the check's catalogued :class:`Mistake` s first, and when none matches
+they say how the answer relates to the expected one (:mod:`autograder.checks._kit.diagnose`).
 """
 
 from __future__ import annotations
@@ -12,9 +19,157 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from autograder.checks.compare import Mistake, describe_failure
-from autograder.checks.core import Case, Verdict
+from autograder.checks._kit.check import NOT_ANSWERED, Case, Mistake, Verdict
+from autograder.checks._kit.diagnose import explain, relation, sizes_of
 from autograder.harness.probes import Outcome
+
+
+def rel_error(x, y, floor: float = 1e-8) -> float:
+    x = np.asarray(x, dtype=np.complex128 if np.iscomplexobj(x) or np.iscomplexobj(y) else np.float64)
+    y = np.asarray(y, dtype=x.dtype)
+    if x.size == 0 and y.size == 0:
+        return 0.0
+    num = np.abs(x - y)
+    den = np.maximum(floor, np.abs(x) + np.abs(y))
+    with np.errstate(invalid="ignore"):
+        err = num / den
+    # A nan where the reference is nan counts as agreement (both undefined).
+    both_nan = np.isnan(np.real(x)) & np.isnan(np.real(y))
+    err = np.where(both_nan, 0.0, err)
+    return float(np.nan_to_num(np.max(err), nan=np.inf))
+
+
+def close(x, y, tol: float) -> bool:
+    x, y = np.asarray(x), np.asarray(y)
+    return x.shape == y.shape and rel_error(x, y) <= tol
+
+
+def fmt(value, limit: int = 10) -> str:
+    value = np.asarray(value)
+    if value.size <= limit:
+        return np.array2string(value, precision=6, separator=", ", suppress_small=True)
+    return f"array of shape {value.shape} ({value.dtype})"
+
+
+def describe_failure(case: Case, message: str) -> str:
+    return f"{message}\n  input ({case.describe()})"
+
+
+# ---------------------------------------------------- the generic verdicts, worded once
+
+def raised(case: Case, outcome: Outcome, what: str) -> Verdict:
+    """The code raised, or returned something the grader cannot read as numbers."""
+    if outcome.kind:  # it returned, but something the grader cannot read as numbers
+        return Verdict(False, describe_failure(case, f"{what} cannot be used: {outcome.error}"), "wrong_type")
+    if outcome.error.startswith("NotImplementedError"):
+        return Verdict(False, NOT_ANSWERED, "error")
+    return Verdict(False, describe_failure(case, f"your code raised an error: {outcome.error}"), "error")
+
+
+def not_one_array(case: Case, value, what: str) -> Verdict:
+    return Verdict(False, describe_failure(
+        case, f"{what} should be a single array, but your function returned a {type(value).__name__}"), "wrong_type")
+
+
+def complex_output(case: Case, received: np.ndarray, label: str, hint: str) -> Verdict:
+    if np.allclose(received.imag, 0):
+        return Verdict(False, describe_failure(
+            case, f"{label} has a complex dtype ({received.dtype}) although every value is real; {hint}"),
+            "complex_output")
+    return Verdict(False, describe_failure(case, f"{label} is complex ({received.dtype}); expected real numbers"),
+                   "complex_output")
+
+
+def wrong_shape(case: Case, received: np.ndarray, expected: np.ndarray, label: str) -> Verdict:
+    hint = ""
+    if received.ndim == 2 and received.shape == expected.shape[::-1]:
+        hint = " (it looks transposed)"
+    elif received.size == expected.size:
+        hint = " (same number of values, arranged differently)"
+    return Verdict(False, describe_failure(
+        case, f"{label} has shape {received.shape}, expected shape {expected.shape}{hint}"), "wrong_shape")
+
+
+def not_finite(case: Case, received: np.ndarray, label: str) -> Verdict:
+    return Verdict(False, describe_failure(
+        case, f"{label} contains nan or inf where every expected value is finite: {fmt(received)}"), "not_finite")
+
+
+
+def judge_value(
+    case: Case,
+    outcome: Outcome,
+    expected,
+    tol: float,
+    mistakes: Sequence[Mistake] = (),
+    what: str = "the result",
+    equivalent: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    allow_complex: bool = False,
+) -> Verdict:
+    """Judge one case's plain value against ``expected``.
+
+    ``equivalent(received, expected)`` may bring a correct-but-different answer into the
+    reference's form first (e.g. flip eigenvector signs); it returns the aligned value.
+    """
+    if outcome.error:
+        return raised(case, outcome, what)
+    received = outcome.value
+    expected = np.asarray(expected)
+    if isinstance(received, (tuple, dict)):
+        return not_one_array(case, received, what)
+    received = np.asarray(received)
+    if np.iscomplexobj(received) and not allow_complex:
+        return complex_output(case, received, what, "use np.linalg.eigh for symmetric matrices, or take .real")
+    aligned = equivalent(received, expected) if equivalent and received.shape == expected.shape else received
+    if received.shape == expected.shape and rel_error(aligned, expected) <= tol:
+        return Verdict.ok()
+
+    for mistake in mistakes:
+        wrong = np.asarray(mistake.compute(*case.args.values()))
+        if wrong.shape != received.shape:
+            continue
+        aligned_wrong = equivalent(received, wrong) if equivalent else received
+        if wrong.shape == expected.shape and np.allclose(wrong, expected):
+            continue  # this input cannot tell the mistake apart
+        if rel_error(aligned_wrong, wrong) <= max(tol, 1e-6):
+            return Verdict(False, describe_failure(case, mistake.message), mistake.name)
+
+    if received.shape != expected.shape:
+        return wrong_shape(case, received, expected, what)
+    if not np.all(np.isfinite(received)) and np.all(np.isfinite(expected)):
+        return not_finite(case, received, what)
+    err = rel_error(aligned, expected)
+    why = explain(aligned, expected, case.args)
+    return Verdict(
+        False,
+        describe_failure(
+            case,
+            f"{what} is wrong{': ' + why if why else ''}; expected {fmt(expected)}, received {fmt(received)} "
+            f"(relative error {err:.2e}, tolerance {tol:.0e})",
+        ),
+        "wrong_value",
+    )
+
+
+def judge_cases(
+    cases: list[Case],
+    outcomes: list[Outcome],
+    reference: Callable[..., object],
+    tol: float,
+    mistakes: Sequence[Mistake] = (),
+    **kwargs,
+) -> Verdict:
+    """Judge every case; the verdict is the first failure (with its input), or a pass."""
+    if len(outcomes) != len(cases):
+        return Verdict(False, "the grader received no result for some inputs", "missing")
+    for case, outcome in zip(cases, outcomes):
+        verdict = judge_value(case, outcome, reference(*case.args.values()), tol, mistakes, **kwargs)
+        if not verdict.passed:
+            return verdict
+    return Verdict.ok(f"all {len(cases)} inputs correct")
+
+
+# ------------------------------------------------ answers with parts, on the scale of the answer
 
 FLOOR = 1e-8
 
@@ -37,13 +192,6 @@ def scaled_error(received, expected) -> float:
     finite = np.abs(y[np.isfinite(y)])
     scale = max(FLOOR, float(finite.max()) if finite.size else 0.0)
     return float(diff.max()) / scale
-
-
-def fmt(value, limit: int = 10) -> str:
-    value = np.asarray(value)
-    if value.size <= limit:
-        return np.array2string(value, precision=6, separator=", ", suppress_small=True)
-    return f"array of shape {value.shape} ({value.dtype})"
 
 
 def difference(received, expected) -> str:
@@ -132,9 +280,7 @@ def judge_parts(
             verdict = on_error(case, outcome)
             if verdict is not None:
                 return verdict
-        if outcome.kind:
-            return Verdict(False, describe_failure(case, f"{what} cannot be used: {outcome.error}"), "wrong_type")
-        return Verdict(False, describe_failure(case, f"your code raised an error: {outcome.error}"), "error")
+        return raised(case, outcome, what)
     value = outcome.value
     if many:
         if not isinstance(value, tuple) or len(value) != n:
@@ -142,20 +288,13 @@ def judge_parts(
             return Verdict(False, describe_failure(case, f"{what} should return a tuple ({names}), but returned {got}"),
                            "wrong_type")
     elif isinstance(value, (tuple, dict)):
-        return Verdict(False, describe_failure(
-            case, f"{what} should be a single array, but your function returned a {type(value).__name__}"), "wrong_type")
+        return not_one_array(case, value, what)
     received = tuple(np.asarray(v) for v in _as_tuple(value, n))
     expected = tuple(np.asarray(e) for e in _as_tuple(expected, n))
 
     for part, r in zip(parts, received):
         if np.iscomplexobj(r):
-            label = part.name if many else what
-            if np.allclose(r.imag, 0):
-                return Verdict(False, describe_failure(
-                    case, f"{label} has a complex dtype ({r.dtype}) although every value is real; {complex_hint}"),
-                    "complex_output")
-            return Verdict(False, describe_failure(case, f"{label} is complex ({r.dtype}); expected real numbers"),
-                           "complex_output")
+            return complex_output(case, r, part.name if many else what, complex_hint)
 
     if _parts_match(parts, received, expected, tol):
         if dtype_kind is None or all(r.dtype.kind == dtype_kind for r in received):
@@ -183,18 +322,11 @@ def judge_parts(
     for part, r, e in zip(parts, received, expected):
         label = part.name if many else what
         if r.shape != e.shape:
-            hint = ""
-            if r.ndim == 2 and r.shape == e.shape[::-1]:
-                hint = " (it looks transposed)"
-            elif r.size == e.size:
-                hint = " (same number of values, arranged differently)"
-            return Verdict(False, describe_failure(
-                case, f"{label} has shape {r.shape}, expected shape {e.shape}{hint}"), "wrong_shape")
+            return wrong_shape(case, r, e, label)
     for part, r, e in zip(parts, received, expected):
         label = part.name if many else what
         if not np.all(np.isfinite(r)) and np.all(np.isfinite(e)):
-            return Verdict(False, describe_failure(
-                case, f"{label} contains nan or inf where every expected value is finite: {fmt(r)}"), "not_finite")
+            return not_finite(case, r, label)
     for part, r, e in zip(parts, received, expected):
         label = part.name if many else what
         a = _aligned(part, r, e)
@@ -204,9 +336,10 @@ def judge_parts(
             if r.dtype.kind == "f" and r.dtype.itemsize < 8 and tol < 1e-5 and err < 1e-2:
                 hint = (f"; your result is {r.dtype}, whose rounding alone is about 1e-7 relative: "
                         "compute in float64 (np.float64, or .double() in torch)")
+            why = relation(a, e, sizes_of(case.args))
             return Verdict(False, describe_failure(
                 case,
-                f"{label} is wrong: expected {fmt(e)}, received {fmt(r)}; {difference(a, e)} "
+                f"{label} is wrong{': ' + why if why else ''}; expected {fmt(e)}, received {fmt(r)}; {difference(a, e)} "
                 f"(error {err:.2e} relative to the largest expected entry, tolerance {tol:.0e}){hint}"),
                 "wrong_value")
     for part, r in zip(parts, received):

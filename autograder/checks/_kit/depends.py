@@ -1,0 +1,56 @@
+"""One mistake explained once: a check that fails while the student's function calls another
+function that failed its own check names that cause first.
+
+A dependency is read from the student's code: the dependent function calls the other
+check's target by name (``nearest_neighbours`` calling ``cosine_similarity``). Only a generic
+failure (an error, a wrong value or shape) is attributed; a catalogued mistake of the
+dependent's own stands as it is. Scores do not change: a dependent question still loses
+its points unless the assignment's prompt says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from autograder.checks._kit.check import GENERIC_MISTAKES, REGISTRY, Verdict
+
+ATTRIBUTED = {"error", "wrong_type", "wrong_shape", "not_finite", "wrong_value", "missing"}
+
+
+def calls(code: str | None, name: str) -> bool:
+    """Whether ``code`` calls ``name(...)``."""
+    return bool(code) and re.search(rf"(?<![\w.]){re.escape(name)}\s*\(", code) is not None
+
+
+def _first_line(message: str) -> str:
+    return message.split("\n", 1)[0].strip()
+
+
+def with_cause(target: str, verdict: Verdict, code: str | None, failed: dict[str, Verdict]) -> Verdict:
+    """``verdict`` for ``target``, naming the first failed function (target -> its verdict)
+    that ``code`` calls."""
+    if verdict.passed or verdict.mistake not in ATTRIBUTED:
+        return verdict
+    for other, cause in failed.items():
+        if other != target and not cause.passed and calls(code, other):
+            return Verdict(False, f"this fails because your `{other}`, which it calls, failed its own check "
+                                  f"({_first_line(cause.message)}); fix that first\n  {verdict.message}",
+                           verdict.mistake)
+    return verdict
+
+
+def explain_dependents(verdicts: dict[str, Verdict], code_for: Callable[[str], str | None]) -> dict[str, Verdict]:
+    """Every check's verdict (check id -> Verdict), with dependent failures naming their cause.
+    ``code_for(target)`` is the student's code defining ``target``."""
+    failed: dict[str, Verdict] = {}
+    for check_id, verdict in verdicts.items():
+        target = REGISTRY[check_id].target
+        if not verdict.passed and target not in failed:
+            failed[target] = verdict
+    return {check_id: with_cause(REGISTRY[check_id].target, verdict, code_for(REGISTRY[check_id].target),
+                                 {t: v for t, v in failed.items() if t != REGISTRY[check_id].target})
+            for check_id, verdict in verdicts.items()}
+
+
+assert ATTRIBUTED <= set(GENERIC_MISTAKES)
