@@ -78,9 +78,10 @@ class Check:
         outcomes = [probe(fn, case.args) for case in cases]
         return self.judge(cases, outcomes)
 
-    def scan(self, code: str) -> Verdict | None:
-        """Fail the check if the submitted code uses a library the exercise rules out."""
-        found = find_forbidden(code, self.forbidden)
+    def scan(self, code: str | list[str], answers=(0,), own=None) -> Verdict | None:
+        """Fail the check if the submitted code uses a library the exercise rules out
+        (``code``: the cells that ran; see autograder.scratch)."""
+        found = find_forbidden(code, self.forbidden, self.id, self.target, answers, own)
         if not found:
             return None
         return Verdict(
@@ -120,14 +121,15 @@ class CheckFailed(AssertionError):
     """Raised in a notebook when a hidden check fails; the message is for the student."""
 
 
-def find_forbidden(code: str, forbidden: dict[str, str]) -> str | None:
-    """The first library from ``forbidden`` whose pattern occurs in ``code`` (comments and
-    strings removed), or None."""
-    stripped = _code_only(code)
-    for pattern, name in forbidden.items():
-        if re.search(pattern, stripped):
-            return name
-    return None
+def find_forbidden(code, forbidden: dict[str, str], check_id: str = "", target: str = "", answers=(0,),
+                   own=None) -> str | None:
+    """What the code uses that the exercise rules out, or None (see autograder.scratch)."""
+    from autograder import scratch
+
+    if not forbidden and check_id not in scratch.RULES:
+        return None
+    cells = [code] if isinstance(code, str) else list(code)
+    return scratch.violation(check_id, target, cells, answers, own, fallback=forbidden)
 
 
 def _code_only(code: str) -> str:

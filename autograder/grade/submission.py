@@ -114,11 +114,14 @@ class Merged:
     answers: dict[str, str]  # grade id of a solution cell -> the student's code in it
     extras: str  # the student's own added cells
     notes: list[str] = field(default_factory=list)
+    answer_index: dict[str, int] = field(default_factory=dict)  # grade id -> its index in cells
+    own: list[int] = field(default_factory=list)  # indices of the cells the student wrote
 
-    def code_for(self, grade_id: str) -> str:
-        """What the "from scratch" scan of one question reads: its answer cell and the
-        student's own cells (where a helper function may live), not other answers."""
-        return self.answers.get(grade_id, "") + "\n" + self.extras
+    def scratch_args(self, grade_id: str) -> tuple[list[str], list[int], list[int]]:
+        """What the "from scratch" rule reads for one exercise: every cell that runs, the
+        exercise's answer cell, and the student's own cells (see autograder.scratch)."""
+        answers = [self.answer_index[grade_id]] if grade_id in self.answer_index else []
+        return [c["source"] for c in self.cells], answers, self.own
 
 
 def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Merged:
@@ -139,9 +142,11 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
         elif cell.get("cell_type") == "code":
             extras_after.setdefault(last_known, []).append(cell)  # the student's own cell
 
-    notes, cells, answers, extras = [], [], {}, []
+    notes, cells, answers, extras, own, answer_index = [], [], {}, [], [], {}
 
     def add(unit, text, student=False):
+        if student:
+            own.append(len(cells))
         cells.append({"unit": unit, "source": text})
         if student == "extra":
             extras.append(text)
@@ -165,7 +170,8 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
                 if mine[0].get("cell_type") != "code":
                     notes.append(f"answer cell {gid} was changed to {mine[0].get('cell_type')}; its text was not run")
                 else:
-                    add(f"cell:{len(cells)}", mine[0].source)
+                    answer_index[gid] = len(cells)
+                    add(f"cell:{len(cells)}", mine[0].source, "answer")
                     answers[gid] = mine[0].source
             key = gid
         elif notebook.meta(cell).get("locked"):
@@ -178,5 +184,5 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
             add(f"cell:{len(cells)}", text, "extra" if mine else False)
         for extra in extras_after.get(key, []):
             add(f"cell:{len(cells)}", extra.source, "extra")
-    return Merged(cells, answers, "\n".join(extras), notes)
+    return Merged(cells, answers, "\n".join(extras), notes, answer_index, own)
 

@@ -82,10 +82,25 @@ def _pack_value(value, key, arrays):
     return {"array": key}
 
 
+WATCH_KEY = "~watch"  # what the from-scratch watch noted: {check id: what was used}
+
+
+def unpack_watch(doc) -> dict[str, str]:
+    """The from-scratch watch's notes; anything that is not plain text is dropped."""
+    notes = doc.get(WATCH_KEY) if isinstance(doc, dict) else None
+    if not isinstance(notes, dict):
+        return {}
+    return {k[:300]: v[:300] for k, v in notes.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def unpack_outcomes(doc: dict, arrays: dict[str, np.ndarray]) -> dict[str, list[Outcome]]:
     """Rebuild outcomes on the trusted side; anything malformed becomes an error outcome."""
     out = {}
+    if not isinstance(doc, dict):
+        raise ValueError("the outcomes are not a JSON object")
     for check_id, entries in doc.items():
+        if check_id == WATCH_KEY:
+            continue
         items = []
         for entry in entries if isinstance(entries, list) else []:
             try:
