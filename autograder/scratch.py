@@ -29,6 +29,23 @@ from dataclasses import dataclass, field
 # ast objects at once can fail with "AST constructor recursion depth mismatch". Every use of
 # ast on the trusted side of the grader goes through this lock.
 AST_LOCK = threading.RLock()
+
+
+def serialise_ast() -> None:
+    """Make every ``ast.parse`` in this process (``ast.literal_eval`` and numpy's .npy header
+    reader use it too) take AST_LOCK, so grading threads never build ast objects at once."""
+    if getattr(ast.parse, "serialised", False):
+        return
+    unlocked = ast.parse
+
+    def parse(*args, **kwargs):
+        with AST_LOCK:
+            return unlocked(*args, **kwargs)
+
+    parse.serialised = True
+    parse.__wrapped__ = unlocked
+    parse.__doc__ = unlocked.__doc__
+    ast.parse = parse
 MAGIC_LINE = re.compile(r"^(\s*)[%!].*$", re.M)
 
 

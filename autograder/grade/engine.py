@@ -38,6 +38,8 @@ def sandbox_argv(python: str = sys.executable) -> list[str]:
     return [python, "-I", "-c", BOOT]
 
 
+scratch.serialise_ast()  # grading threads share this process (see autograder.scratch)
+
 # Submissions run side by side: one BLAS thread each (the sandbox passes these through).
 for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
