@@ -57,6 +57,7 @@ class Rule:
     names: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()  # attributes ruled out on any object: `.dot(...)`
     matmul: bool = False  # the `@` operator
+    anywhere: bool = False  # ruled out in every cell the student wrote, not only in the exercise's code
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Watch:
 
 _DOT = Rule("a NumPy dot-product routine (np.dot, np.inner, np.vdot, np.matmul, the @ operator, .dot())",
             roots=("numpy", "scipy", "torch", "operator"),
-            names=("dot", "inner", "vdot", "matmul", "tensordot", "vecdot", "multi_dot", "einsum", "__matmul__",
+            names=("dot", "inner", "vdot", "matmul", "tensordot", "vecdot", "multi_dot", "__matmul__",
                    "__rmatmul__", "imatmul"),
             methods=("dot", "__matmul__", "__rmatmul__", "matmul", "inner", "vdot"), matmul=True)
 _NORM = Rule("a library norm (np.linalg.norm)", roots=("numpy", "scipy", "torch"),
@@ -90,7 +91,7 @@ _ATTENTION = Rule("PyTorch's built-in attention (torch.nn.functional.scaled_dot_
                   "nn.MultiheadAttention)", roots=("torch",),
                   names=("scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward"),
                   methods=("MultiheadAttention", "multi_head_attention_forward"))
-_PEFT = Rule("the peft library (or another LoRA library)", modules=("peft", "loralib"))
+_PEFT = Rule("the peft library (or another LoRA library)", modules=("peft", "loralib"), anywhere=True)
 
 RULES: dict[str, Rule] = {
     "vectors.dot": _DOT, "vectors.norm": _NORM,
@@ -318,26 +319,34 @@ class _Scan:
             self.found = f"{what} (code cell {cell + 1}, line {getattr(node, 'lineno', '?')})"
 
     def dynamic(self, what: str, cell: int, node: ast.AST) -> None:
-        self.flag(f"{what}, dynamic code or import machinery that this exercise does not allow because it "
-                  "hides which library is used", cell, node)
+        self.flag(f"{what}, dynamic code or import machinery, which this exercise does not allow because it "
+                  f"can hide the use of {self.rule.what}", cell, node)
 
     # --- walking the reachable code -----------------------------------------------------
 
-    def follow(self, node: ast.AST, cell: int, start: bool = False) -> None:
+    def follow(self, node: ast.AST, cell: int, start: bool = False, outer: dict | None = None) -> None:
         if (start or not self.shallow) and id(node) not in self.seen:
             self.seen.add(id(node))
-            self.queue.append((node, cell))
+            self.queue.append((node, cell, outer or {}))
 
     def run(self) -> str | None:
         while self.queue and self.found is None:
-            node, cell = self.queue.pop(0)
-            self.check(node, cell)
+            node, cell, outer = self.queue.pop(0)
+            self.check(node, cell, outer)
         return self.found
 
-    def check(self, root: ast.AST, cell: int) -> None:
-        local: dict[str, set[str]] = {}
+    def check(self, root: ast.AST, cell: int, outer: dict) -> None:
+        nodes, nested = _scope_nodes(root)
+        # Names local to this function (its parameters and what it assigns) are not the
+        # notebook's globals of the same name; a closure sees its enclosing function's.
+        local: dict[str, set[str]] = dict(outer)
+        for name in _local_names(root, nodes, nested):
+            local[name] = set()
+        inherit = local if isinstance(root, _SCOPES) and not isinstance(root, ast.ClassDef) else {}
+        for scope in nested:
+            self.follow(scope, cell, start=True, outer=inherit)
         # Imports and aliases inside the code itself (a function's own `import`).
-        for sub in ast.walk(root):
+        for sub in nodes:
             if isinstance(sub, (ast.Import, ast.ImportFrom)):
                 _bind_imports(sub, cell, lambda name, b: local.setdefault(name, set()).add(b.value)
                               if name != "*" else local.setdefault("*", set()).add(b.value))
@@ -351,7 +360,13 @@ class _Scan:
                     elif module.split(".")[0] in _DYNAMIC_MODULES:
                         self.dynamic(f"the `{module.split('.')[0]}` module", cell, sub)
         local.pop("*", None)
-        for sub in ast.walk(root):
+        for _ in range(3):  # local aliases, `f = np.linalg` then `g = f.norm`
+            for sub in nodes:
+                if isinstance(sub, ast.Assign) and isinstance(root, _SCOPES):
+                    for target in sub.targets:
+                        if isinstance(target, ast.Name) and target.id in local:
+                            local[target.id] = local[target.id] | self.qualify(sub.value, local)
+        for sub in nodes:
             if self.found:
                 return
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
@@ -406,6 +421,43 @@ class _Scan:
         return any(d in ("sys", "os.sys") for d in self.qualify(node, local))
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp,
+           ast.GeneratorExp)
+
+
+def _scope_nodes(root: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    """The nodes of ``root``'s own scope, and the nested scopes (functions, classes,
+    comprehensions) found in it, which are read as scopes of their own."""
+    nodes, nested, stack = [root], [], list(ast.iter_child_nodes(root))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPES):
+            nested.append(node)
+            continue
+        nodes.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return nodes, nested
+
+
+def _local_names(root: ast.AST, nodes: list[ast.AST], nested: list[ast.AST]) -> set[str]:
+    if not isinstance(root, _SCOPES):
+        return set()  # a cell or a top-level statement: its names are the notebook's globals
+    names: set[str] = set()
+    if isinstance(root, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        a = root.args
+        names |= {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if x is not None}
+        names |= {n.name for n in nested if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    for node in nodes:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    for node in nodes:
+        if isinstance(node, ast.Global):
+            names -= set(node.names)
+    return names
+
+
 def rule_for(check_id: str) -> Rule | None:
     return RULES.get(check_id)
 
@@ -435,7 +487,7 @@ def violation(check_id: str, target: str, cells: list[str], answers: list[int] =
                 return found
             # Dynamic machinery in any of the student's cells can change what the exercise's
             # code does (builtins patched, a function defined by exec), so it counts anywhere.
-            shallow = _Scan(nb, Rule(rule.what), shallow=True)
+            shallow = _Scan(nb, rule if rule.anywhere else Rule(rule.what), shallow=True)
             for index in own:
                 if 0 <= index < len(nb.trees) and nb.trees[index] is not None:
                     shallow.follow(nb.trees[index], index, start=True)

@@ -70,6 +70,16 @@ BYPASSES = {
     "peft_in_a_class": ("lora.layer_init", "LoRALinear", [
         "import peft as p\n", "class LoRALinear:\n    def __init__(self, base, r):\n        self.m = p.LoraModel\n"],
         "peft"),
+    "local_alias_of_a_getattr": ("vectors.norm", "norm", [
+        NP, "def norm(v):\n    la = getattr(np, 'linalg')\n    f = la.norm\n    return f(v)\n"], "numpy.linalg.norm"),
+    "comprehension_does_not_hide_a_global": ("vectors.norm", "norm", [
+        NP, "f = np.linalg.norm\n", "def norm(v):\n    [f for f in range(2)]\n    return f(v)\n"], "numpy.linalg.norm"),
+    "parameter_elsewhere_does_not_hide_a_global": ("vectors.norm", "norm", [
+        NP, "f = np.linalg.norm\ndef unused(f):\n    return f\n", "def norm(v):\n    return f(v)\n"],
+        "numpy.linalg.norm"),
+    "closure_over_a_library_alias": ("vectors.norm", "norm", [
+        NP, "def make():\n    f = np.linalg.norm\n    def inner(v):\n        return f(v)\n    return inner\n",
+        "norm = make()\n"], "numpy.linalg.norm"),
     "sys_modules_lookup": ("vectors.norm", "norm", [
         "import sys\n", "def norm(v):\n    return sys.modules['numpy'].linalg.norm(v)\n"], "sys.modules"),
     "defined_by_globals": ("vectors.dot", "dot", [
@@ -82,6 +92,8 @@ HONEST = {  # name: (check id, target, cells)
     "own_helper_named_PCA": ("pca.pca_eig", "pca_eig", [
         NP, "def PCA(X, k):\n    Xc = X - X.mean(0)\n    w, V = np.linalg.eigh(np.cov(Xc.T))\n"
             "    return V[:, ::-1][:, :k], w[::-1][:k]\n", "def pca_eig(X, k):\n    return PCA(X, k)\n"]),
+    "einsum_is_allowed_for_dot": ("vectors.dot", "dot", [
+        NP, "def dot(a, b):\n    return float(np.einsum('i,i->', a, b))\n"]),
     "own_helper_named_inner": ("vectors.dot", "dot", [
         "def inner(a, b):\n    return sum(x * y for x, y in zip(a, b))\n", "def dot(a, b):\n    return float(inner(a, b))\n"]),
     "library_named_in_comments_and_strings": ("vectors.dot", "dot", [
@@ -97,6 +109,10 @@ HONEST = {  # name: (check id, target, cells)
     "sklearn_data_loader": ("pca.pca_svd", "pca_svd", [
         "import numpy as np\nfrom sklearn.datasets import load_iris\n",
         "def pca_svd(X, k):\n    Xc = X - X.mean(0)\n    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)\n"
+        "    return Vt[:k].T, s[:k] ** 2 / (len(X) - 1)\n"]),
+    "locals_named_like_notebook_globals": ("pca.pca_svd", "pca_svd", [
+        NP, "from sklearn.decomposition import PCA\nX = np.ones((3, 2))\nW = PCA(1).fit(X)\n",
+        "def pca_svd(X, k):\n    W = X - X.mean(0)\n    U, s, Vt = np.linalg.svd(W, full_matrices=False)\n"
         "    return Vt[:k].T, s[:k] ** 2 / (len(X) - 1)\n"]),
     "own_softmax_with_torch": ("attention.softmax", "softmax", [
         "import torch\n", "def softmax(x, axis=-1):\n    e = torch.exp(torch.as_tensor(x) - torch.as_tensor(x).max())\n"

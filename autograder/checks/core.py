@@ -14,10 +14,7 @@ the same kernel through :func:`run_in_kernel`; that path is convenient, not tamp
 from __future__ import annotations
 
 import inspect
-import io
 import os
-import re
-import tokenize
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -130,18 +127,6 @@ def find_forbidden(code, forbidden: dict[str, str], check_id: str = "", target: 
         return None
     cells = [code] if isinstance(code, str) else list(code)
     return scratch.violation(check_id, target, cells, answers, own, fallback=forbidden)
-
-
-def _code_only(code: str) -> str:
-    # tokenize drops comments and string literals, so "# don't use sklearn PCA" is fine.
-    out = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
-            if tok.type not in (tokenize.COMMENT, tokenize.STRING):
-                out.append(tok.string)
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return code
-    return " ".join(out).replace(" . ", ".").replace(" .", ".").replace(". ", ".")
 
 
 def _kernel_code(fn) -> str | None:
