@@ -11,8 +11,10 @@ across cells, and fails the check if that code:
   ``compile`` of a built string, ``getattr`` with a computed name, ``sys.modules``, ...),
   which would hide what the code uses.
 
-A student's own function is never judged by its name: an honest helper called ``PCA`` is
-fine. The sandbox also watches the exercise's probe while it runs (``RUNTIME`` below, see
+Dynamic machinery counts in any cell the student wrote, since it can change what the
+exercise's code does from afar; a rule marked ``anywhere`` (peft) also rules its library out
+of every such cell. A student's own function is never judged by its name: an honest helper
+called ``PCA`` is fine. The sandbox also watches the exercise's probe while it runs (``RUNTIME`` below, see
 ``autograder.harness.watch``): the third-party routines it rules out cannot be imported or
 run there, and an attempt fails the check too.
 """

@@ -89,9 +89,8 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
         status = problem[0]
         notes.append(problem[1])
     questions = []
-    with scratch.AST_LOCK:  # judging may parse code; ast is not safe across threads in 3.11
-        for cell in plan.cells:
-            questions.append(_judge_cell(cell, merged, cases, outcomes, skipped, watched))
+    for cell in plan.cells:
+        questions.append(_judge_cell(cell, merged, cases, outcomes, skipped, watched))
     if outcomes is None:
         status = problem[0] if problem else "error"
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
