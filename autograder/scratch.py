@@ -166,6 +166,7 @@ class _Notebook:
     bindings: dict[str, list[tuple[_Binding, bool]]] = field(default_factory=dict)  # name -> (binding, conditional)
     stars: list[tuple[str, int]] = field(default_factory=list)  # `from m import *`
     trees: list[ast.Module | None] = field(default_factory=list)
+    effective: dict[str, list[_Binding]] = field(default_factory=dict)
 
 
 def _bind_imports(node: ast.AST, cell: int, add) -> None:
@@ -245,9 +246,27 @@ def _read(cells: list[str]) -> _Notebook:
 def _effective(nb: _Notebook, name: str) -> list[_Binding]:
     """The bindings of a global name that can be in force once every cell has run: from
     its last unconditional binding on."""
-    found = nb.bindings.get(name, [])
-    last = max((i for i, (_b, conditional) in enumerate(found) if not conditional), default=0)
-    return [b for b, _c in found[last:]]
+    if name not in nb.effective:
+        found = nb.bindings.get(name, [])
+        last = max((i for i, (_b, conditional) in enumerate(found) if not conditional), default=0)
+        nb.effective[name] = [b for b, _c in found[last:]]
+    return nb.effective[name]
+
+
+_READ_CACHE: dict[int, tuple[tuple[str, ...], _Notebook]] = {}
+
+
+def _read_cached(cells: list[str]) -> _Notebook:
+    """A submission's cells are read once for all of its checks."""
+    key = tuple(cells)
+    hit = _READ_CACHE.get(hash(key))
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    nb = _read(list(cells))
+    if len(_READ_CACHE) > 16:
+        _READ_CACHE.clear()
+    _READ_CACHE[hash(key)] = (key, nb)
+    return nb
 
 
 class _Scan:
@@ -477,7 +496,7 @@ def violation(check_id: str, target: str, cells: list[str], answers: list[int] =
     own = list(range(len(cells))) if own is None else list(own)
     try:
         with AST_LOCK:
-            nb = _read(list(cells))
+            nb = _read_cached(cells)
             scan = _Scan(nb, rule)
             for binding in _effective(nb, target):
                 scan.follow(binding.value if binding.kind == "node" else ast.Name(target, ast.Load()), binding.cell)
