@@ -167,6 +167,8 @@ class _Notebook:
     stars: list[tuple[str, int]] = field(default_factory=list)  # `from m import *`
     trees: list[ast.Module | None] = field(default_factory=list)
     effective: dict[str, list[_Binding]] = field(default_factory=dict)
+    scopes: dict[int, tuple[list, list]] = field(default_factory=dict)  # id(root) -> _scope_nodes(root)
+    shallow: dict[tuple, str | None] = field(default_factory=dict)  # (rule, own cells) -> finding
 
 
 def _bind_imports(node: ast.AST, cell: int, add) -> None:
@@ -357,7 +359,9 @@ class _Scan:
         return self.found
 
     def check(self, root: ast.AST, cell: int, outer: dict) -> None:
-        nodes, nested = _scope_nodes(root)
+        if id(root) not in self.nb.scopes:
+            self.nb.scopes[id(root)] = _scope_nodes(root)
+        nodes, nested = self.nb.scopes[id(root)]
         # Names local to this function (its parameters and what it assigns) are not the
         # notebook's globals of the same name; a closure sees its enclosing function's.
         local: dict[str, set[str]] = dict(outer)
@@ -508,11 +512,14 @@ def violation(check_id: str, target: str, cells: list[str], answers: list[int] =
                 return found
             # Dynamic machinery in any of the student's cells can change what the exercise's
             # code does (builtins patched, a function defined by exec), so it counts anywhere.
-            shallow = _Scan(nb, rule if rule.anywhere else Rule(rule.what), shallow=True)
-            for index in own:
-                if 0 <= index < len(nb.trees) and nb.trees[index] is not None:
-                    shallow.follow(nb.trees[index], index, start=True)
-            return shallow.run()
+            key = (rule, tuple(own))
+            if key not in nb.shallow:
+                shallow = _Scan(nb, rule if rule.anywhere else Rule(rule.what), shallow=True)
+                for index in own:
+                    if 0 <= index < len(nb.trees) and nb.trees[index] is not None:
+                        shallow.follow(nb.trees[index], index, start=True)
+                nb.shallow[key] = shallow.run()
+            return nb.shallow[key]
     except RecursionError:
         return "code nested too deeply for the grader to read, so it cannot be checked for library use"
 
