@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks import REGISTRY, Verdict, load_all
 from autograder.checks.core import fresh_rng
 from autograder.grade.plan import Plan
 from autograder.grade.results import QuestionResult, SubmissionResult
 from autograder.grade.submission import InvalidSubmission, Submission, merge, read_notebook
-from autograder import scratch
 from autograder.harness import wire
 from autograder.paths import PACKAGE, Course
 
@@ -131,7 +131,7 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
     problem = None
     deadline = time.monotonic() + limits.wall_s
     # The progress pipe is the submission's to write: only the job's own units are believed.
-    units = {c["unit"] for c in job["job"]["cells"]} | {c["unit"] for c in job["job"]["checks"]}
+    units = {c["unit"] for c in job["job"]["cells"]} | {c["unit"] for c in job["job"]["checks"]} | {"write", "done"}
     for _attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
 
