@@ -3,6 +3,7 @@ reason, the batch goes on, answers are judged by their code and nothing else."""
 
 import csv
 import json
+import shutil
 
 import pytest
 
@@ -106,8 +107,15 @@ EXPECTED = {  # student: (score, status, words in the reason)
 }
 
 
-@pytest.fixture
-def graded(mini_copy, tmp_path):
+@pytest.fixture(scope="module")
+def graded(mini_course, tmp_path_factory):
+    """The 19 submissions below, graded once for the whole module (tests that change
+    anything work on a copy: see ``graded_copy``)."""
+    tmp_path = tmp_path_factory.mktemp("engine")
+    mini_copy = tmp_path / "course"
+    shutil.copytree(mini_course, mini_copy, symlinks=True)
+    (mini_copy / "gradebook.db").unlink(missing_ok=True)
+    shutil.rmtree(mini_copy / "grades", ignore_errors=True)
     sub = tmp_path / "submitted"
     for student, nb in _variants(mini_copy).items():
         put_submission(sub, student, A, nb)
@@ -157,8 +165,17 @@ def test_a_second_run_grades_nothing_again_and_keeps_every_grade(graded):
     assert {r.student_id: (r.score, r.graded_at) for r in again} == before
 
 
-def test_a_changed_submission_is_graded_again(graded):
-    course, sub, results, _csv = graded
+@pytest.fixture
+def graded_copy(graded, tmp_path):
+    """A private copy of the graded course and submissions, for a test that changes them."""
+    course, sub, results, csv_path = graded
+    shutil.copytree(course, tmp_path / "course", symlinks=True)
+    shutil.copytree(sub, tmp_path / "submitted", symlinks=True)
+    return tmp_path / "course", tmp_path / "submitted", results, csv_path
+
+
+def test_a_changed_submission_is_graded_again(graded_copy):
+    course, sub, results, _csv = graded_copy
     put_submission(sub, "blank", A, with_answer(_release(course), "dot", CORRECT))
     messages = []
     again = {r.student_id: r for r in grade_class(Course(course), A, Options(submitted=sub, progress=False),

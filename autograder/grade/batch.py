@@ -7,6 +7,7 @@ same command run again skips every submission whose notebook and source are unch
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import sys
@@ -21,9 +22,10 @@ from autograder.grade.csvout import write_csv
 from autograder.grade.engine import grade_submission, unanswered
 from autograder.grade.handgrades import with_hand_grades
 from autograder.grade.plan import Plan, load_plan
-from autograder.grade.results import SubmissionResult, load_results, result_path
+from autograder.grade.results import SubmissionResult, checks_version, gradebook_name, load_results, result_path
 from autograder.grade.submission import Submission, discover
 from autograder.paths import Course
+from autograder.text import clean
 
 
 @dataclass
@@ -57,45 +59,75 @@ def grade_class(course: Course, assignment: str, opts: Options, log=print) -> li
         if missing:
             raise FileNotFoundError(f"no submission for {', '.join(sorted(missing))} in {opts.submitted}")
         submissions = [s for s in submissions if s.student_id in wanted]
-    todo = [s for s in submissions if opts.force or opts.question or not _up_to_date(course, plan, s)]
+    in_gradebook = gradebook.auto_scores(db_url, assignment)
+    todo = [s for s in submissions
+            if opts.force or opts.question or not _up_to_date(course, plan, s, db_url, in_gradebook)]
     log(f"{assignment}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
         f"{len(todo)} to grade (sandbox: {sandbox.name})")
 
     limits = opts.limits or Limits(**DEFAULT_LIMITS)
     failed = 0
+    unsaved: dict[str, SubmissionResult] = {}
     bar = tqdm(total=len(todo), unit="nb", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
-    for submission, result in _run_all(course, plan, todo, sandbox, limits, opts):
-        if result.reason.startswith(GRADER_FAILED):
-            # Not the student's doing: leave it ungraded so the next run tries again.
-            failed += 1
-            tqdm.write(f"{submission.student_id}: {result.reason} (not saved; run again to retry)", file=sys.stderr)
+    for attempt in (1, 2):  # a failure of the grader itself is tried once more
+        again = []
+        for submission, result in _run_all(course, plan, todo, sandbox, limits, opts):
+            if not result.reason.startswith(GRADER_FAILED):
+                if opts.question:
+                    result = _only_question(course, plan, submission, result, opts.question)
+                try:
+                    _save(course, db_url, plan, submission, result)
+                except Exception as exc:  # noqa: BLE001 - the batch goes on; the TA is told below
+                    result = unanswered(plan, submission, "error", f"{GRADER_FAILED}: could not save the result: "
+                                                                   f"{type(exc).__name__}: {clean(exc, 300, True)}")
+            if result.reason.startswith(GRADER_FAILED):
+                # Not the student's doing: never saved, so the next run tries again.
+                again.append(submission)
+                unsaved[submission.student_id] = result
+                if attempt == 2:
+                    tqdm.write(f"{submission.student_id}: {result.reason} (not saved; run again to retry)",
+                               file=sys.stderr)
+                    bar.update(1)
+                continue
+            unsaved.pop(submission.student_id, None)
+            failed += result.status != "graded"
             bar.update(1)
-            continue
-        if opts.question:
-            result = _only_question(course, plan, submission, result, opts.question)
-        _save(course, db_url, plan, submission, result)
-        failed += result.status != "graded"
-        bar.update(1)
-        bar.set_postfix(done=bar.n, failed=failed, left=len(todo) - bar.n)
+            bar.set_postfix(done=bar.n, failed=failed, left=len(todo) - bar.n)
+        todo = again
+        if not todo:
+            break
     bar.close()
 
     ids = {s.student_id for s in submissions}
-    results = [r for r in load_results(course.grades, assignment) if r.student_id in ids]
+    results = [r for r in load_results(course.grades, assignment) if r.student_id in ids and r.student_id not in unsaved]
     results = with_hand_grades(db_url, assignment, plan.notebook, results)  # pending, or the grader's score
+    # A submission the grader could not grade stays in the results (and the CSV), marked as such.
+    results = sorted(results + list(unsaved.values()), key=lambda r: r.student_id)
     if opts.csv:
         write_csv(Path(opts.csv), results)
     return results
 
 
-def _up_to_date(course: Course, plan: Plan, submission: Submission) -> bool:
+def ungraded(results: list[SubmissionResult]) -> list[str]:
+    """Students whose submission the grader itself failed to grade (not saved)."""
+    return [r.student_id for r in results if r.reason.startswith(GRADER_FAILED)]
+
+
+def _up_to_date(course: Course, plan: Plan, submission: Submission, db_url: str,
+                in_gradebook: dict[str, dict[str, float | None]]) -> bool:
+    """Graded already: same notebook, same source, same checks, and this gradebook holds
+    exactly its scores (a new or another gradebook, or a changed check, grades again)."""
     path = result_path(course.grades, plan.assignment, submission.student_id)
-    if not path.exists():
+    if not path.exists() or submission.student_id not in in_gradebook:
         return False
     try:
-        old = SubmissionResult.from_dict(__import__("json").loads(path.read_text()))
-    except (ValueError, TypeError):
+        old = SubmissionResult.from_dict(json.loads(path.read_text()))
+    except (ValueError, TypeError, AttributeError):
         return False
-    return old.sha256 == submission.sha256() and old.source_version == plan.fingerprint
+    held = in_gradebook[submission.student_id]
+    same_scores = all(q.manual or held.get(q.question) == q.score for q in old.questions)
+    return (old.sha256 == submission.sha256() and old.source_version == plan.fingerprint
+            and old.checks_version == checks_version() and same_scores)
 
 
 def _only_question(course, plan, submission, fresh: SubmissionResult, question: str) -> SubmissionResult:
@@ -105,7 +137,7 @@ def _only_question(course, plan, submission, fresh: SubmissionResult, question: 
     path = result_path(course.grades, plan.assignment, submission.student_id)
     if not path.exists():
         return fresh
-    old = SubmissionResult.from_dict(__import__("json").loads(path.read_text()))
+    old = SubmissionResult.from_dict(json.loads(path.read_text()))
     new_q = {q.question: q for q in fresh.questions}
     old.questions = [new_q[q.question] if q.question == question else q for q in old.questions]
     old.graded_at = fresh.graded_at
@@ -114,6 +146,8 @@ def _only_question(course, plan, submission, fresh: SubmissionResult, question: 
 
 def _save(course, db_url, plan, submission, result) -> None:
     result.source_version = plan.fingerprint
+    result.gradebook = gradebook_name(db_url)
+    result.checks_version = checks_version()
     if submission.submitted_at:
         result.submitted_at = submission.submitted_at.isoformat()
     gradebook.record(db_url, plan, result, submission.submitted_at)
@@ -154,7 +188,8 @@ def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_nam
         try:
             return grade_submission(Course(Path(course_root)), plan, submission, get_sandbox(sandbox_name), limits, slot)
         except Exception as exc:  # noqa: BLE001 - the batch goes on; the TA sees why
-            return unanswered(plan, submission, "error", f"{GRADER_FAILED}: {type(exc).__name__}: {exc}")
+            return unanswered(plan, submission, "error",
+                              f"{GRADER_FAILED}: {type(exc).__name__}: {clean(exc, 300, True)}")
     finally:
         pool.put(slot)
 
@@ -180,7 +215,8 @@ def _run_all(course, plan, todo, sandbox, limits, opts):
             try:
                 result = future.result()
             except Exception as exc:  # noqa: BLE001 - a lost worker, say; the submission stays to do
-                result = unanswered(plan, submission, "error", f"{GRADER_FAILED}: {type(exc).__name__}: {exc}")
+                result = unanswered(plan, submission, "error",
+                                    f"{GRADER_FAILED}: {type(exc).__name__}: {clean(exc, 300, True)}")
             yield submission, result
     finally:
         client.close()

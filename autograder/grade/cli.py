@@ -1,5 +1,6 @@
 """``python -m autograder grade``: grade a class of submissions."""
 
+import sys
 from pathlib import Path
 
 from autograder.paths import Course
@@ -36,7 +37,7 @@ def register(subparsers) -> None:
 
 
 def main(args) -> int:
-    from autograder.grade.batch import Options, grade_class
+    from autograder.grade.batch import Options, grade_class, ungraded
     from autograder.grade.summary import print_summary
     from autograder.sandbox import Limits
 
@@ -50,4 +51,9 @@ def main(args) -> int:
     print_summary(results)
     if args.csv:
         print(f"grades written to {args.csv}")
+    left = ungraded(results)
+    if left:
+        print(f"error: the grader itself failed on {len(left)} submission(s), which were not saved: "
+              f"{', '.join(left)}; run the same command again to grade them", file=sys.stderr)
+        return 1
     return 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks import REGISTRY, Verdict, load_all
 from autograder.checks.core import fresh_rng
 from autograder.grade.plan import Plan
@@ -36,6 +37,8 @@ def sandbox_argv(python: str = sys.executable) -> list[str]:
     reading the student's PYTHON* variables or user site-packages."""
     return [python, "-I", "-c", BOOT]
 
+
+scratch.serialise_ast()  # grading threads share this process (see autograder.scratch)
 
 # Submissions run side by side: one BLAS thread each (the sandbox passes these through).
 for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
@@ -78,6 +81,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
         work = Path(tmp) / "work"
         job = _prepare(work, course, plan, merged, calls, cases)
         outcomes, skipped, problem = _run(work, job, sandbox, limits, slot)
+    watched = outcomes.pop(wire.WATCH_KEY, {}) if outcomes is not None else {}
 
     notes = [n for n in (submission.note, *merged.notes) if n]
     status = "graded"
@@ -86,7 +90,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
         notes.append(problem[1])
     questions = []
     for cell in plan.cells:
-        questions.append(_judge_cell(cell, merged, cases, outcomes, skipped))
+        questions.append(_judge_cell(cell, merged, cases, outcomes, skipped, watched))
     if outcomes is None:
         status = problem[0] if problem else "error"
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
@@ -97,7 +101,8 @@ def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> di
     """What the job directory will hold: the harness (never the checks), the job, the
     inputs and the data files; kept in memory and written by :func:`_fill`."""
     work.mkdir(parents=True)
-    checks = [{"id": key, "target": call.target, "probe": REGISTRY[call.check_id].probe, "unit": f"check:{key}"}
+    checks = [{"id": key, "target": call.target, "probe": REGISTRY[call.check_id].probe, "unit": f"check:{key}",
+               "watch": scratch.RUNTIME[call.check_id].to_json() if call.check_id in scratch.RUNTIME else None}
               for key, call in calls.items()]
     job = {"cells": merged.cells, "checks": checks, "skip": []}
     doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
@@ -125,12 +130,16 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
     skipped: dict[str, str] = {}
     problem = None
     deadline = time.monotonic() + limits.wall_s
+    # The progress pipe is the submission's to write: only the job's own units are believed.
+    units = {c["unit"] for c in job["job"]["cells"]} | {c["unit"] for c in job["job"]["checks"]} | {"write", "done"}
     for _attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
 
         def on_progress(line: str) -> None:
-            if line.startswith("unit "):
-                last["unit"] = line[5:].strip()[:300]
+            if isinstance(line, str) and line.startswith("unit "):
+                unit = line[5:].strip()
+                if unit in units:
+                    last["unit"] = unit
 
         job["job"]["skip"] = sorted(skipped)
         _fill(work, job)
@@ -177,7 +186,9 @@ def _read_outcomes(work: Path):
             tmp = Path(private) / "outcomes.npz"
             tmp.write_bytes(_read_regular(work / "outcomes.npz", MAX_OUTCOME_BYTES))
             arrays = wire.load_arrays(tmp)
-        return wire.unpack_outcomes(doc, arrays)
+        outcomes = wire.unpack_outcomes(doc, arrays)
+        outcomes[wire.WATCH_KEY] = wire.unpack_watch(doc)
+        return outcomes
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Exception):  # noqa: BLE001
         return None
 
@@ -194,7 +205,7 @@ def _read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def _judge_cell(cell, merged, cases, outcomes, skipped) -> QuestionResult:
+def _judge_cell(cell, merged, cases, outcomes, skipped, watched=None) -> QuestionResult:
     checks = [c.check_id for c in cell.calls]
     if cell.manual:
         return QuestionResult(cell.grade_id, 0.0, cell.points, "graded", "graded by hand", manual=True)
@@ -208,7 +219,8 @@ def _judge_cell(cell, merged, cases, outcomes, skipped) -> QuestionResult:
         elif outcomes is None:
             verdict = Verdict(False, "the notebook could not be run to the end, so this was not checked", "not_run")
         else:
-            verdict = check.scan(merged.code_for(check.target)) or _judge(check, cases[key], outcomes.get(key))
+            verdict = (check.scan(*merged.scratch_args(check.target)) or _watched(check, (watched or {}).get(key))
+                       or _judge(check, cases[key], outcomes.get(key)))
         if not verdict.passed:
             status = "timeout" if verdict.mistake == "timeout" else "graded"
             if verdict.mistake == "library_used":
@@ -216,6 +228,15 @@ def _judge_cell(cell, merged, cases, outcomes, skipped) -> QuestionResult:
             return QuestionResult(cell.grade_id, 0.0, cell.points, status, f"{call.target}: {verdict.message}",
                                   verdict.mistake, checks)
     return QuestionResult(cell.grade_id, cell.points, cell.points, "graded", "passed", None, checks)
+
+
+def _watched(check, note: str | None) -> Verdict | None:
+    """A from-scratch violation the sandbox's watch noted while the check's probe ran."""
+    if not note:
+        return None
+    return Verdict(False, f"this exercise asks you to write {check.target} from scratch, but while the check "
+                          f"ran your code {note}; the points for this part are only given for your own "
+                          "implementation", "library_used")
 
 
 def _judge(check, cases, outcomes) -> Verdict:

@@ -67,3 +67,20 @@ def final_scores(db_url: str, plan: Plan, student_id: str) -> dict[str, float | 
                 continue
             out[cell.grade_id] = grade.score if (grade.manual_score is not None or grade.auto_score is not None) else None
     return out
+
+
+
+def auto_scores(db_url: str, assignment: str) -> dict[str, dict[str, float | None]]:
+    """student -> grade id -> the automatic score this gradebook holds for ``assignment``."""
+    out: dict[str, dict[str, float | None]] = {}
+    with Gradebook(db_url) as gb:
+        try:
+            submissions = gb.find_assignment(assignment).submissions
+        except MissingEntry:
+            return out
+        for sub in submissions:
+            scores = out.setdefault(sub.student.id, {})
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    scores[grade.name] = grade.auto_score
+    return out

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 STATUSES = ("graded", "error", "timeout", "invalid")
@@ -47,6 +49,8 @@ class SubmissionResult:
     graded_at: str = ""  # ISO 8601, UTC
     source_version: str = ""  # of the source notebook it was graded against
     submitted_at: str = ""  # ISO 8601 from nbgrader's timestamp.txt, when there is one
+    gradebook: str = ""  # the gradebook the scores were written to (its URL, no password)
+    checks_version: str = ""  # of the checks that judged it (autograder.grade.results.checks_version)
 
     @property
     def score(self) -> float:
@@ -61,8 +65,9 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data: dict) -> "SubmissionResult":
+        known = {f.name for f in fields(cls)}
         questions = [QuestionResult(**q) for q in data.pop("questions", [])]
-        return cls(questions=questions, **data)
+        return cls(questions=questions, **{k: v for k, v in data.items() if k in known})
 
     def save(self, root: Path) -> Path:
         path = result_path(root, self.assignment, self.student_id)
@@ -87,3 +92,25 @@ def load_results(root: Path, assignment: str) -> list[SubmissionResult]:
     for path in sorted((Path(root) / assignment).glob("*/result.json")):
         out.append(SubmissionResult.from_dict(json.loads(path.read_text())))
     return out
+
+
+@lru_cache(maxsize=1)
+def checks_version() -> str:
+    """A hash of everything that decides a verdict: the checks, the from-scratch rule and
+    the harness. A result judged by other checks is not reused."""
+    package = Path(__file__).resolve().parent.parent
+    files = sorted([*package.glob("checks/*.py"), package / "scratch.py", *package.glob("harness/*.py")])
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def gradebook_name(db_url: str) -> str:
+    """The gradebook's URL without its password, as kept in a result."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unusual URL is kept as it is
+        return db_url

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.build import notebook
+from autograder.text import clean
 
 MAX_NOTEBOOK_BYTES = 100 * 2**20  # outputs are ignored; only a runaway file is refused
 
@@ -47,7 +48,8 @@ def discover(submitted: Path, assignment: str, notebook_name: str) -> list[Submi
     out = []
     for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
         folder = student_dir / assignment if (student_dir / assignment).is_dir() else student_dir
-        out.append(_pick_notebook(student_dir.name, folder, notebook_name))
+        # A folder name is the student's text: made valid, printable UTF-8 here, once.
+        out.append(_pick_notebook(clean(student_dir.name, 200, oneline=True), folder, notebook_name))
     return out
 
 
@@ -58,11 +60,12 @@ def _pick_notebook(student_id: str, folder: Path, notebook_name: str) -> Submiss
         return Submission(student_id, expected, submitted_at=submitted_at)
     found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
     if len(found) == 1:
-        return Submission(student_id, found[0], note=f"notebook was named {found[0].name}, expected {notebook_name}",
+        return Submission(student_id, found[0], note=f"notebook was named {clean(found[0].name, 200, True)}, "
+                                                     f"expected {notebook_name}",
                           submitted_at=submitted_at)
     if not found:
         return Submission(student_id, None, problem=f"no notebook found; expected {notebook_name}")
-    names = ", ".join(p.name for p in found)
+    names = clean(", ".join(p.name for p in found), 500, oneline=True)
     return Submission(student_id, None, problem=f"{len(found)} notebooks ({names}) and none named {notebook_name}")
 
 
@@ -103,16 +106,72 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     except json.JSONDecodeError as exc:
         raise InvalidSubmission(f"the notebook is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                                 f"{exc.msg}); it may be truncated or edited by hand") from None
+    except RecursionError:
+        raise InvalidSubmission("the notebook's JSON is nested far too deeply to be a Jupyter notebook") from None
     if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
         raise InvalidSubmission("the file is JSON but not a Jupyter notebook (no cells)")
     major = data.get("nbformat")
     if major not in (3, 4):
         raise InvalidSubmission(f"unsupported notebook format version {major!r}; expected 4")
+    _check_structure(data)
     try:
         nb = nbformat.reads(text, as_version=4)
+    except RecursionError:
+        raise InvalidSubmission("the notebook's JSON is nested far too deeply to be a Jupyter notebook") from None
     except Exception as exc:  # nbformat raises several types for broken structure
-        raise InvalidSubmission(f"the notebook structure is broken: {str(exc)[:200]}") from None
+        raise InvalidSubmission(f"the notebook structure is broken: {clean(str(exc), 200, True)}") from None
+    _check_structure(nb)
     return nb
+
+
+MAX_DEPTH = 64  # a notebook is a few levels deep; outputs and metadata add a few more
+
+
+def _check_structure(data) -> None:
+    """Every field the grader reads has the type nbformat says it has; otherwise the
+    submission is invalid, with the reason (never a crash of the grader)."""
+    _check_depth(data)
+    cells = data.get("cells")
+    if cells is None and "worksheets" in data:
+        return  # nbformat 3: checked again once converted
+    if not isinstance(cells, list):
+        raise InvalidSubmission("the notebook's \"cells\" is not a list of cells")
+    for n, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict):
+            raise InvalidSubmission(f"cell {n} is not a JSON object")
+        kind = cell.get("cell_type")
+        if kind not in ("code", "markdown", "raw"):
+            raise InvalidSubmission(f"cell {n} has an unknown cell type {clean(repr(kind), 60, True)}")
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or isinstance(source, list) and all(isinstance(x, str) for x in source)):
+            raise InvalidSubmission(f"cell {n}'s source is a {type(source).__name__}, not text")
+        meta = cell.get("metadata", {})
+        if not isinstance(meta, dict):
+            raise InvalidSubmission(f"cell {n}'s metadata is not a JSON object")
+        nbg = meta.get("nbgrader", {})
+        if not isinstance(nbg, dict):
+            raise InvalidSubmission(f"cell {n}'s nbgrader metadata is not a JSON object")
+        for key in ("grade_id",):
+            if key in nbg and not isinstance(nbg[key], str):
+                raise InvalidSubmission(f"cell {n}'s nbgrader {key} is a {type(nbg[key]).__name__}, not text")
+        for key in ("solution", "grade", "locked", "task"):
+            if key in nbg and not isinstance(nbg[key], bool):
+                raise InvalidSubmission(f"cell {n}'s nbgrader {key} is a {type(nbg[key]).__name__}, not true/false")
+        if "id" in cell and not isinstance(cell["id"], str):
+            raise InvalidSubmission(f"cell {n}'s id is a {type(cell['id']).__name__}, not text")
+
+
+def _check_depth(data) -> None:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidSubmission(f"the notebook's JSON is nested more than {MAX_DEPTH} levels deep; "
+                                    "a Jupyter notebook never is")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 @dataclass
@@ -121,11 +180,14 @@ class Merged:
     answers: dict[str, str]  # grade id of a solution cell -> the student's code in it
     extras: str  # the student's own added cells
     notes: list[str] = field(default_factory=list)
+    answer_index: dict[str, int] = field(default_factory=dict)  # grade id -> its index in cells
+    own: list[int] = field(default_factory=list)  # indices of the cells the student wrote
 
-    def code_for(self, grade_id: str) -> str:
-        """What the "from scratch" scan of one question reads: its answer cell and the
-        student's own cells (where a helper function may live), not other answers."""
-        return self.answers.get(grade_id, "") + "\n" + self.extras
+    def scratch_args(self, grade_id: str) -> tuple[list[str], list[int], list[int]]:
+        """What the "from scratch" rule reads for one exercise: every cell that runs, the
+        exercise's answer cell, and the student's own cells (see autograder.scratch)."""
+        answers = [self.answer_index[grade_id]] if grade_id in self.answer_index else []
+        return [c["source"] for c in self.cells], answers, self.own
 
 
 def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Merged:
@@ -146,9 +208,11 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
         elif cell.get("cell_type") == "code":
             extras_after.setdefault(last_known, []).append(cell)  # the student's own cell
 
-    notes, cells, answers, extras = [], [], {}, []
+    notes, cells, answers, extras, own, answer_index = [], [], {}, [], [], {}
 
     def add(unit, text, student=False):
+        if student:
+            own.append(len(cells))
         cells.append({"unit": unit, "source": text})
         if student == "extra":
             extras.append(text)
@@ -170,9 +234,11 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
                 if len(mine) > 1:
                     notes.append(f"answer cell {gid} appears {len(mine)} times; the first copy was graded")
                 if mine[0].get("cell_type") != "code":
-                    notes.append(f"answer cell {gid} was changed to {mine[0].get('cell_type')}; its text was not run")
+                    notes.append(f"answer cell {gid} was changed to {clean(mine[0].get('cell_type'), 40, True)}; "
+                                 "its text was not run")
                 else:
-                    add(f"cell:{len(cells)}", mine[0].source)
+                    answer_index[gid] = len(cells)
+                    add(f"cell:{len(cells)}", mine[0].source, "answer")
                     answers[gid] = mine[0].source
             key = gid
         elif notebook.meta(cell).get("locked"):
@@ -185,5 +251,5 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
             add(f"cell:{len(cells)}", text, "extra" if mine else False)
         for extra in extras_after.get(key, []):
             add(f"cell:{len(cells)}", extra.source, "extra")
-    return Merged(cells, answers, "\n".join(extras), notes)
+    return Merged(cells, answers, "\n".join(extras), notes, answer_index, own)
 

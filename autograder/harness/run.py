@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np  # noqa: F401 - imported before student code can tamper with it
 
-from autograder.harness import wire
+from autograder.harness import watch, wire
 from autograder.harness.probes import PROBES, Outcome
 
 MAGIC_LINE = re.compile(r"^(\s*)[%!].*$", re.M)
@@ -79,7 +79,7 @@ def run_cells(cells: list[dict], skip: set[str], namespace: dict, report) -> Non
             continue
 
 
-def probe_checks(checks: list[dict], args: dict, skip: set[str], namespace: dict, report) -> dict:
+def probe_checks(checks: list[dict], args: dict, skip: set[str], namespace: dict, report, watched=None) -> dict:
     outcomes = {}
     for check in checks:
         if check["unit"] in skip:
@@ -88,16 +88,17 @@ def probe_checks(checks: list[dict], args: dict, skip: set[str], namespace: dict
         obj = namespace.get(check["target"])
         probe = PROBES.get(check["probe"])
         items = []
-        for case_args in args.get(check["id"], []):
-            if obj is None:
-                items.append(Outcome(error=f"`{check['target']}` is not defined: run or restore its cell"))
-            elif probe is None:
-                items.append(Outcome(error=f"unknown probe {check['probe']}"))
-            else:
-                try:
-                    items.append(probe(obj, case_args))
-                except BaseException as exc:  # noqa: BLE001
-                    items.append(Outcome(error=f"{type(exc).__name__}: {exc}"[:2000]))
+        with (watched(check["id"], check.get("watch")) if watched else contextlib.nullcontext()):
+            for case_args in args.get(check["id"], []):
+                if obj is None:
+                    items.append(Outcome(error=f"`{check['target']}` is not defined: run or restore its cell"))
+                elif probe is None:
+                    items.append(Outcome(error=f"unknown probe {check['probe']}"))
+                else:
+                    try:
+                        items.append(probe(obj, case_args))
+                    except BaseException as exc:  # noqa: BLE001
+                        items.append(Outcome(error=f"{type(exc).__name__}: {exc}"[:2000]))
         outcomes[check["id"]] = items
     return outcomes
 
@@ -111,13 +112,16 @@ def main(workdir: str = ".") -> int:
     # Load every probe module now, before the submission runs.
     import autograder.harness.probes_all  # noqa: F401
 
+    # The from-scratch watch: an audit hook, in place before any student code runs.
+    watched, noted = watch.install()
     namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
     out = _CappedText()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         run_cells(job["cells"], skip, namespace, report)
-        outcomes = probe_checks(job["checks"], args, skip, namespace, report)
+        outcomes = probe_checks(job["checks"], args, skip, namespace, report, watched)
     report("write")
     doc, arrays = wire.pack_outcomes(outcomes)
+    doc[wire.WATCH_KEY] = noted()
     wire.save_arrays(work / "outcomes.npz", arrays)
     (work / "outcomes.json").write_text(json.dumps(doc))
     report("done")

@@ -14,6 +14,12 @@ import numpy as np
 
 from autograder.harness.probes import Outcome
 
+try:  # the trusted side; in the sandbox only the writing half is used
+    from autograder.text import clean
+except ImportError:  # pragma: no cover - the sandbox copies only the harness
+    def clean(value, limit=None, oneline=False):
+        return str(value)[:limit]
+
 MAX_ARRAY_BYTES = 256 * 2**20
 MAX_TOTAL_BYTES = 512 * 2**20
 PLAIN_KINDS = "biufc"
@@ -82,22 +88,37 @@ def _pack_value(value, key, arrays):
     return {"array": key}
 
 
+WATCH_KEY = "~watch"  # what the from-scratch watch noted: {check id: what was used}
+
+
+def unpack_watch(doc) -> dict[str, str]:
+    """The from-scratch watch's notes; anything that is not plain text is dropped."""
+    notes = doc.get(WATCH_KEY) if isinstance(doc, dict) else None
+    if not isinstance(notes, dict):
+        return {}
+    return {clean(k, 300, True): clean(v, 300, True) for k, v in notes.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def unpack_outcomes(doc: dict, arrays: dict[str, np.ndarray]) -> dict[str, list[Outcome]]:
     """Rebuild outcomes on the trusted side; anything malformed becomes an error outcome."""
     out = {}
+    if not isinstance(doc, dict):
+        raise ValueError("the outcomes are not a JSON object")
     for check_id, entries in doc.items():
+        if check_id == WATCH_KEY:
+            continue
         items = []
         for entry in entries if isinstance(entries, list) else []:
             try:
                 error = entry.get("error")
                 items.append(Outcome(
                     value=_unpack_value(entry.get("value"), arrays),
-                    error=str(error)[:2000] if error is not None else None,
-                    kind=str(entry.get("kind", ""))[:200],
+                    error=clean(error, 2000) if error is not None else None,
+                    kind=clean(entry.get("kind", ""), 200, True),
                 ))
             except (KeyError, TypeError, AttributeError, ValueError):
                 items.append(Outcome(error="the result could not be read", kind="invalid"))
-        out[str(check_id)] = items
+        out[clean(check_id, 300, True)] = items
     return out
 
 
@@ -108,8 +129,10 @@ def _unpack_value(packed, arrays, depth=0):
         raise ValueError("malformed value")
     (tag, body), = packed.items()
     if tag == "str":
-        return str(body)[:1000]
+        return clean(body, 1000)
     if tag == "array":
+        if not isinstance(body, str):
+            raise ValueError("malformed array key")
         return arrays[body]
     if tag == "tuple":
         return tuple(_unpack_value(v, arrays, depth + 1) for v in body)

@@ -123,7 +123,7 @@ CORRECT = {
     ],
 }
 
-_PEFT = layer() + "\npeft = None  # a stand-in, so the catalogue runs without the library\n" \
+_PEFT = layer() + "\ntry:\n    import peft\nexcept ImportError:\n    peft = None  # so the catalogue runs without the library\n" \
                   "def _uses_peft():\n    return peft.LoraConfig\n"
 
 MISTAKES = {
@@ -210,7 +210,8 @@ MISTAKES = {
         ("error", "def merge(layer):\n    raise NotImplementedError()", "NotImplementedError"),
         ("wrong_type", "def merge(layer):\n    layer.base.weight.data += layer.scaling * (layer.B @ layer.A).detach()\n"
                        "    return layer.base", "Linear"),
-        ("library_used", "peft = None\ndef merge(layer):\n    return peft.merge_and_unload(layer)", "peft"),
+        ("library_used", "try:\n    import peft\nexcept ImportError:\n    peft = None\n"
+                         "def merge(layer):\n    return peft.merge_and_unload(layer)", "peft"),
     ],
     "lora.lora_param_count": [
         ("counted_bias", "def lora_param_count(in_features, out_features, r, bias=True):\n"

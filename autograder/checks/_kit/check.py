@@ -19,10 +19,7 @@ the same kernel through :func:`run_in_kernel`; that path is convenient, not tamp
 from __future__ import annotations
 
 import inspect
-import io
 import os
-import re
-import tokenize
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -199,9 +196,10 @@ class Check:
         outcomes = [probe(fn, case.args) for case in cases]
         return self.judge(cases, outcomes)
 
-    def scan(self, code: str) -> Verdict | None:
-        """Fail the check if the submitted code uses a library the exercise rules out."""
-        found = find_forbidden(code, self.forbidden)
+    def scan(self, code: str | list[str], answers=(0,), own=None) -> Verdict | None:
+        """Fail the check if the submitted code uses a library the exercise rules out
+        (``code``: the cells that ran; see autograder.scratch)."""
+        found = find_forbidden(code, self.forbidden, self.id, self.target, answers, own)
         if not found:
             return None
         return Verdict(
@@ -241,26 +239,15 @@ class CheckFailed(AssertionError):
     """Raised in a notebook when a hidden check fails; the message is for the student."""
 
 
-def find_forbidden(code: str, forbidden: dict[str, str]) -> str | None:
-    """The first library from ``forbidden`` whose pattern occurs in ``code`` (comments and
-    strings removed), or None."""
-    stripped = _code_only(code)
-    for pattern, name in forbidden.items():
-        if re.search(pattern, stripped):
-            return name
-    return None
+def find_forbidden(code, forbidden: dict[str, str], check_id: str = "", target: str = "", answers=(0,),
+                   own=None) -> str | None:
+    """What the code uses that the exercise rules out, or None (see autograder.scratch)."""
+    from autograder import scratch
 
-
-def _code_only(code: str) -> str:
-    # tokenize drops comments and string literals, so "# don't use sklearn PCA" is fine.
-    out = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(code).readline):
-            if tok.type not in (tokenize.COMMENT, tokenize.STRING):
-                out.append(tok.string)
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return code
-    return " ".join(out).replace(" . ", ".").replace(" .", ".").replace(". ", ".")
+    if not forbidden and check_id not in scratch.RULES:
+        return None
+    cells = [code] if isinstance(code, str) else list(code)
+    return scratch.violation(check_id, target, cells, answers, own, fallback=forbidden)
 
 
 def _kernel_code(fn) -> str | None:
