@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# System packages only the test suite uses: a PostgreSQL server (gradebook test).
-# Idempotent and quiet; the PostgreSQL test skips with a reason if this cannot run.
+# System packages only the test suite uses: a PostgreSQL server (gradebook test), and
+# podman with the OCI sandbox image built offline (tests/test_oci.py).
+# Idempotent and quiet; each test skips with a reason if its part cannot be installed.
 set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+bash "$here/install-podman.sh"
+bash "$here/build-oci-image.sh"
 if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     exit 0
 fi
