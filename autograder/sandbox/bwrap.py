@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import seccomp
+from .jobfs import chown_tree
 from .limits import Limits, MiB, MemoryCgroup, RunResult, kill_pid, prlimit_args
 from .runner import clean_env, execute, fd_not_3
 
@@ -184,7 +185,7 @@ class BwrapSandbox:
                 os.close(w)
             cgroup = MemoryCgroup.create(slot, limits.memory_mb)
             cmd = self.command(argv, workdir, limits, slot, fds)
-            _chown_tree(workdir, uid, uid)
+            chown_tree(workdir, uid, uid)
             env = clean_env(argv[0], home="/tmp", tmp="/tmp")
             return execute(cmd, env=env, cwd=workdir, limits=limits,
                            on_progress=on_progress, cgroup=cgroup,
@@ -199,18 +200,7 @@ class BwrapSandbox:
                 os.close(fd)
             if cgroup is not None:
                 cgroup.remove()  # no-op when execute() already removed it
-            _chown_tree(workdir, owner.st_uid, owner.st_gid)
-
-
-def _chown_tree(root: Path, uid: int, gid: int) -> None:
-    """lchown the tree (never follows the student's symlinks)."""
-    os.chown(root, uid, gid, follow_symlinks=False)
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            try:
-                os.chown(os.path.join(dirpath, name), uid, gid, follow_symlinks=False)
-            except OSError:
-                pass
+            chown_tree(workdir, owner.st_uid, owner.st_gid)
 
 
 def _uid_of(pid: int) -> int | None:

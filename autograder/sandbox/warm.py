@@ -73,9 +73,11 @@ from pathlib import Path
 from typing import Callable
 
 from . import seccomp
-from .bwrap import MAX_SLOTS, BwrapSandbox, _chown_tree
+from .bwrap import MAX_SLOTS, BwrapSandbox
+from .jobfs import chown_tree
 from .limits import Limits, MemoryCgroup, RunResult, kill_pid
-from .runner import EXIT_GRACE_S, _drain, _Progress, _Tail, clean_env, fd_not_3
+from .runner import clean_env, fd_not_3
+from .supervise import Progress, Tail, drain, exit_reason, watch
 
 log = logging.getLogger(__name__)
 
@@ -710,7 +712,7 @@ class _Zygote:
         job_dir = self.dir / name
         try:
             _copy_in(workdir, job_dir)
-            _chown_tree(job_dir, self.uid, self.uid)
+            chown_tree(job_dir, self.uid, self.uid)
             result = self._execute(job_dir, limits, on_progress, cgroup, start)
             if self.alive():
                 self._after_job()
@@ -752,8 +754,8 @@ class _Zygote:
 
     def _execute(self, job_dir: Path, limits: Limits, on_progress, cgroup: MemoryCgroup,
                  start: float) -> RunResult:
-        progress = _Progress(on_progress)
-        out, err = _Tail(), _Tail()
+        progress = Progress(on_progress)
+        out, err = Tail(), Tail()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         prog_r, prog_w = os.pipe()
@@ -806,11 +808,11 @@ class _Zygote:
         sel.register(self.sock, selectors.EVENT_READ, "ctl")
         for fd in (out_r, err_r, prog_r):
             os.set_blocking(fd, False)
-        deadline = start + limits.wall_s
-        last_progress = time.monotonic()
-        reason, timed_out = "", False
-        exit_doc: dict | None = None
-        exited_at: float | None = None
+        box: dict = {}
+
+        def on_exit() -> None:
+            box["exit"] = zygote_said()
+            cgroup.kill_all()  # the run is over: no leftover background process
 
         def zygote_said() -> dict | None:
             doc = _recv(self.sock, 0.5)
@@ -820,42 +822,10 @@ class _Zygote:
             return doc
 
         try:
-            while True:
-                now = time.monotonic()
-                if exit_doc is None:
-                    if now >= deadline:
-                        reason, timed_out = f"wall time limit {limits.wall_s:g} s", True
-                        break
-                    if limits.idle_s is not None and now >= last_progress + limits.idle_s:
-                        reason, timed_out = f"no progress for {limits.idle_s:g} s (cell timeout)", True
-                        break
-                    timeout = min(0.25, deadline - now)
-                    if limits.idle_s is not None:
-                        timeout = min(timeout, last_progress + limits.idle_s - now)
-                else:
-                    streams = [k for k in sel.get_map().values() if k.data is out or k.data is err]
-                    if not streams or now >= exited_at + EXIT_GRACE_S:
-                        break
-                    timeout = exited_at + EXIT_GRACE_S - now
-                for key, _ in sel.select(max(0.0, timeout)):
-                    if key.data == "ctl":
-                        sel.unregister(self.sock)
-                        exit_doc = zygote_said()
-                        exited_at = time.monotonic()
-                        cgroup.kill_all()  # the run is over: no leftover background process
-                        continue
-                    try:
-                        data = os.read(key.fd, 65536)
-                    except BlockingIOError:
-                        continue
-                    if not data:
-                        sel.unregister(key.fileobj)
-                    elif key.data is progress:
-                        if progress.add(data):
-                            last_progress = time.monotonic()
-                    else:
-                        key.data.add(data)
+            seen = watch(sel, limits, start, progress, exited=lambda: False, on_exit=on_exit,
+                         exit_key="ctl")
         finally:
+            exit_doc = box.get("exit")
             if exit_doc is None:
                 cgroup.kill_all()
                 if self.sock in {k.fileobj for k in sel.get_map().values()}:
@@ -866,7 +836,7 @@ class _Zygote:
                     exit_doc = {"status": None, "cpu": 0.0}
             if not cgroup.kill_all():
                 self.broken = "a process of the job could not be killed"
-            _drain(sel, progress, deadline=time.monotonic() + 0.5)
+            drain(sel, progress, deadline=time.monotonic() + 0.5)
             sel.close()
             for fd in mine:
                 os.close(fd)
@@ -876,16 +846,8 @@ class _Zygote:
         status = exit_doc.get("status")
         rc = os.waitstatus_to_exitcode(status) if isinstance(status, int) else -signal.SIGKILL
         cpu = float(exit_doc.get("cpu") or 0.0)
-        if not reason:
-            if oom:
-                reason = "memory limit"
-            elif rc == -signal.SIGXCPU or (rc == -signal.SIGKILL and cpu >= limits.cpu_s):
-                reason = "cpu time limit"
-            elif rc == -signal.SIGXFSZ:
-                reason = "file size limit"
-            elif status is None:
-                reason = "the sandbox process died"
-        return RunResult(returncode=rc, timed_out=timed_out, killed_reason=reason,
+        reason = seen.reason or exit_reason(rc, cpu, limits, oom=bool(oom), status_lost=status is None)
+        return RunResult(returncode=rc, timed_out=seen.timed_out, killed_reason=reason,
                          wall_s=round(time.monotonic() - start, 4),
                          stdout_tail=out.text(), stderr_tail=err.text())
 
