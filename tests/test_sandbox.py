@@ -459,3 +459,51 @@ def test_bwrap_refuses_shared_workdirs():
     for bad in ("/tmp", "/", str(REPO)):
         with pytest.raises(ValueError):
             sb.command([PY, "x.py"], Path(bad), Limits(), 0, fds)
+
+
+# ---------------------------------------------------------- progress pipe
+
+
+@pytest.mark.sandbox
+@needs_bwrap
+def test_progress_flood_is_rate_limited(workdir):
+    """A submission writing progress lines as fast as it can gets at most the budget
+    read (PROGRESS_BURST, then PROGRESS_RATE a second): its own writes block, the
+    grader's process spends next to no time on it, and its limits stop it."""
+    import resource
+
+    from autograder.sandbox.supervise import PROGRESS_BURST, PROGRESS_RATE
+    lines = []
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    r = run("""
+        import os
+        while True:
+            os.write(3, b"unit x\\n" * 100)
+    """, workdir, progress=lines.append, wall_s=3)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    assert r.timed_out and r.killed_reason == "wall time limit 3 s"
+    assert PROGRESS_BURST <= len(lines) <= PROGRESS_BURST + PROGRESS_RATE * (r.wall_s + 1)
+    assert set(lines) == {"unit x"}
+    grader_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert grader_cpu < 1.0, grader_cpu
+
+
+@pytest.mark.sandbox
+@needs_bwrap
+def test_repeated_lines_do_not_extend_the_cell_timeout(workdir):
+    """Only a line the caller accepts as a new unit restarts the per-cell timer."""
+    seen = []
+
+    def new_unit(line):
+        fresh = line not in seen
+        seen.append(line)
+        return fresh
+
+    r = run("""
+        import os, time
+        os.write(3, b"unit cell:0\\n")
+        while True:
+            os.write(3, b"unit cell:0\\n"); time.sleep(0.1)
+    """, workdir, progress=new_unit, idle_s=1.0)
+    assert r.timed_out and r.killed_reason == "no progress for 1 s (cell timeout)"
+    assert r.wall_s < 2.5 and len(seen) >= 5

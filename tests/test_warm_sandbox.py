@@ -372,3 +372,44 @@ def test_nothing_outlives_a_killed_grader(tmp_path):
     while (uid_processes(UID_BASE + slot) or uid_processes(UID_BASE + slot + 1)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert uid_processes(UID_BASE + slot) == [] and uid_processes(UID_BASE + slot + 1) == []
+
+
+# ------------------------------------------------------------------ progress pipe
+
+PROGRESS_ATTACKS = {  # answer cell: (score, status)
+    # A `unit` line every 0.2 s, repeating the cell's own unit: the cell timer keeps running.
+    "repeat_unit": ("import os, time\nwhile True:\n    os.write(3, b'unit cell:1\\n'); time.sleep(0.2)\n",
+                    (0, "timeout")),
+    # Units that do not exist, or that lie ahead, then a hang: still the answer cell's timeout.
+    "fake_units": ("import os, time\nfor u in (b'cell:x', b'check:nope', b'cell:1', b'cell:-1'):\n"
+                   "    os.write(3, b'unit ' + u + b'\\n')\nwhile True:\n    time.sleep(0.2); os.write(3, b'unit cell:x\\n')\n",
+                   (0, "timeout")),
+    # A burst of progress lines within the pipe's budget, then an honest answer: full points.
+    "burst_then_correct": ("import os\nfor _ in range(10):\n    os.write(3, b'unit cell:0\\n' * 100)\n"
+                           "import numpy as np\ndef dot(a, b):\n    return float(np.sum(np.asarray(a) * np.asarray(b)))\n",
+                           (2, "graded")),
+    # A flood beyond the budget: the pipe is left unread, the cell stalls on its own writes
+    # and its timer (which the repeated lines do not restart) stops it.
+    "flood_then_correct": ("import os\nfor _ in range(200):\n    os.write(3, b'unit cell:0\\n' * 100)\n"
+                           "import numpy as np\ndef dot(a, b):\n    return float(np.sum(np.asarray(a) * np.asarray(b)))\n",
+                           (0, "timeout")),
+}
+
+
+@pytest.mark.parametrize("backend", ["bwrap", "warm"])
+def test_progress_lines_cannot_extend_a_cell_or_break_the_grader(tmp_path, backend):
+    course = Course(copy_course(MINI, tmp_path / "course", generated=False))
+    plan = load_plan(course, "mini")
+    source = json.loads(course.source_notebook("mini").read_text())
+    got = {}
+    for name, (code, _) in PROGRESS_ATTACKS.items():
+        path = tmp_path / "sub" / name / "mini.ipynb"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(with_answer(source, "dot", code)))
+        started = time.monotonic()
+        r = grade_submission(course, plan, Submission(name, path), get_sandbox(backend),
+                             Limits(wall_s=60, idle_s=2), slot=SLOT + 9)
+        got[name] = (r.score, r.status)
+        assert time.monotonic() - started < 20, name
+        assert not r.reason.startswith("the grader itself failed"), r.reason
+    assert got == {name: expected for name, (_, expected) in PROGRESS_ATTACKS.items()}

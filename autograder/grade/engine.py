@@ -127,11 +127,7 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
     deadline = time.monotonic() + limits.wall_s
     for _attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
-
-        def on_progress(line: str) -> None:
-            if line.startswith("unit "):
-                last["unit"] = line[5:].strip()[:300]
-
+        on_progress = progress_tracker(job["job"], last)
         job["job"]["skip"] = sorted(skipped)
         _fill(work, job)
         left = deadline - time.monotonic()
@@ -149,6 +145,27 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
         skipped[unit] = why
         problem = ("timeout" if run.timed_out else "error", why)
     return None, skipped, problem or ("error", "the notebook could not be run")
+
+
+def progress_tracker(job: dict, last: dict):
+    """The sandbox's progress callback: a ``unit`` line counts only if it names a unit
+    of this job later than the current one (the harness runs them in order), so a
+    submission cannot invent units or restart its cell's timer by repeating a line.
+    Returns False for every other line (the sandbox then keeps the cell's timer)."""
+    order = [str(c.get("unit")) for c in job["cells"]] + [c["unit"] for c in job["checks"]]
+    order += ["write", "done"]
+    index = {unit: i for i, unit in enumerate(order)}
+    at = {"i": -1}
+
+    def on_progress(line: str) -> bool:
+        i = index.get(line[5:].strip()) if line.startswith("unit ") else None
+        if i is None or i <= at["i"]:
+            return False
+        at["i"] = i
+        last["unit"] = order[i]
+        return True
+
+    return on_progress
 
 
 def _why(run, unit: str | None) -> str:
