@@ -507,3 +507,66 @@ def test_repeated_lines_do_not_extend_the_cell_timeout(workdir):
     """, workdir, progress=new_unit, idle_s=1.0)
     assert r.timed_out and r.killed_reason == "no progress for 1 s (cell timeout)"
     assert r.wall_s < 2.5 and len(seen) >= 5
+
+
+# ---------------------------------------------------------- the job folder's quota
+
+FOLDER_ATTACKS = {  # code, limits, what it must print
+    # 1.1 GB in files under the per-file limit: the folder's byte quota stops it at 64 MB.
+    "bytes": ("""
+        import os
+        n = 0
+        try:
+            for i in range(140):
+                with open(f"f{i}.bin", "wb") as f:
+                    f.write(b"x" * (8 * 2**20)); n += 8
+        except OSError as e:
+            print("stopped", e.errno, "after", n, "MB")
+    """, {"disk_mb": 64, "file_mb": 16}, "stopped 28 after"),
+    # 150k empty files: the inode quota stops it.
+    "inodes": ("""
+        import os
+        n = 0
+        try:
+            for i in range(150000):
+                open(f"e{i}", "w").close(); n += 1
+        except OSError as e:
+            print("stopped", e.errno, "after", n, "files")
+    """, {"files": 1000}, "stopped 28 after 99"),
+    # A 1,200-deep tree: the run ends normally and the grader copes.
+    "deep": ("""
+        import os
+        for i in range(1200):
+            os.mkdir("d"); os.chdir("d")
+        print("made", len(os.getcwd().split("/")))
+    """, {}, "made "),
+}
+
+
+@pytest.mark.sandbox
+@needs_bwrap
+@pytest.mark.parametrize("case", sorted(FOLDER_ATTACKS))
+def test_job_folder_has_a_quota(workdir, case):
+    import shutil
+
+    code, limits, expected = FOLDER_ATTACKS[case]
+    before = shutil.disk_usage(workdir).used
+    r = run(code, workdir, **limits)
+    assert r.returncode == 0 and not r.killed_reason, r.stderr_tail
+    assert expected in r.stdout_tail, r.stdout_tail
+    if case == "bytes":
+        mb = int(r.stdout_tail.split()[3])
+        assert 48 <= mb <= 64
+        assert shutil.disk_usage(workdir).used - before < 200 * 2**20  # the host disk took at most the quota
+    if case == "inodes":
+        n = int(r.stdout_tail.split()[3])
+        assert 990 <= n < 1000
+        assert len(os.listdir(workdir)) <= 1001
+    if case == "deep":
+        depth = 0
+        d = workdir
+        while (d / "d").is_dir():
+            d, depth = d / "d", depth + 1
+        assert depth == 32  # copied back no deeper than jobfs.MAX_DEPTH
+        shutil.rmtree(workdir)  # and the caller can remove it as usual
+    assert no_process_of(UID_BASE)

@@ -413,3 +413,41 @@ def test_progress_lines_cannot_extend_a_cell_or_break_the_grader(tmp_path, backe
         assert time.monotonic() - started < 20, name
         assert not r.reason.startswith("the grader itself failed"), r.reason
     assert got == {name: expected for name, (_, expected) in PROGRESS_ATTACKS.items()}
+
+
+# ------------------------------------------------------------------ the job folder's quota
+
+FOLDER_CASES = {  # cell, limits, what it must report on fd 1 (each cleans up, so the
+    # harness can still write its outcomes into the same quota)
+    "bytes": ("import os\nn = 0\ntry:\n    for i in range(140):\n        with open(f'f{i}.bin', 'wb') as f:\n"
+              "            f.write(b'x' * (8 * 2**20)); n += 8\nexcept OSError as e:\n"
+              "    os.write(1, f'stopped {e.errno} after {n} MB'.encode())\n"
+              "for i in range(140):\n    if os.path.exists(f'f{i}.bin'):\n        os.remove(f'f{i}.bin')\n",
+              {"disk_mb": 64, "file_mb": 16}, "stopped 28 after"),
+    "inodes": ("import os\nn = 0\ntry:\n    for i in range(150000):\n        open(f'e{i}', 'w').close(); n += 1\n"
+               "except OSError as e:\n    os.write(1, f'stopped {e.errno} after {n} files'.encode())\n"
+               "for i in range(n):\n    os.remove(f'e{i}')\n",
+               {"files": 1000}, "stopped 28 after 9"),
+    "deep": ("import os\nhere = os.getcwd()\nfor i in range(1200):\n    os.mkdir('d'); os.chdir('d')\n"
+             "os.chdir(here)\nos.write(1, b'made')\n", {}, "made"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOLDER_CASES))
+def test_job_folder_has_a_quota(tmp_path, case):
+    code, limits, expected = FOLDER_CASES[case]
+    slot = SLOT + 10
+    work = job(tmp_path, code)
+    r = run(WarmSandbox(), work, slot, **limits)
+    assert r.returncode == 0 and not r.killed_reason, r.stderr_tail
+    assert r.stdout_tail.startswith(expected), r.stdout_tail
+    assert (work / "outcomes.json").exists()
+    if case == "bytes":
+        assert 48 <= int(r.stdout_tail.split()[3]) <= 64
+    assert sorted(os.listdir(work)) == ["args.json", "args.npz", "autograder", "job.json",
+                                        "outcomes.json", "outcomes.npz"]
+    # The same zygote takes the next job, and no job folder or mount is left.
+    assert run(WarmSandbox(), job(tmp_path / "next", "x = 1"), slot).returncode == 0
+    assert uid_processes(UID_BASE + slot) == [zygote_pid(slot)]
+    mounts = [m for m in Path("/proc/self/mountinfo").read_text().splitlines() if f"/slot-{slot}-" in m]
+    assert mounts and not [m for m in mounts if "/job-" in m]

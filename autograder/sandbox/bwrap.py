@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import seccomp
-from .jobfs import chown_tree
+from .jobfs import JobFolder, chown_tree
 from .limits import Limits, MiB, MemoryCgroup, RunResult, kill_pid, prlimit_args
 from .runner import clean_env, execute, fd_not_3
 
@@ -102,11 +102,12 @@ class BwrapSandbox:
 
     # -- command line --------------------------------------------------------
     def command(self, argv: list[str], workdir: Path, limits: Limits, slot: int,
-                fds: dict[str, int]) -> list[str]:
-        """The bwrap argv. ``fds``: read ends holding passwd, group, seccomp."""
+                fds: dict[str, int], source: Path | None = None) -> list[str]:
+        """The bwrap argv. ``fds``: read ends holding passwd, group, seccomp.
+        ``source``: what is bound at the workdir's path (default: the workdir)."""
         uid = self.uid_base + slot
         wd_dest = os.path.abspath(workdir)
-        wd_src = os.path.realpath(workdir)
+        wd_src = os.path.realpath(source or workdir)
         tmp_size = str(limits.memory_mb * MiB)
         a = [self.bwrap,
              "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -176,7 +177,7 @@ class BwrapSandbox:
         if prog is not None:
             data["seccomp"] = prog
         fds: dict[str, int] = {}
-        cgroup = None
+        cgroup = folder = None
         try:
             for key, blob in data.items():  # small: fits in the pipe buffer
                 r, w = os.pipe()
@@ -184,8 +185,10 @@ class BwrapSandbox:
                 os.write(w, blob)
                 os.close(w)
             cgroup = MemoryCgroup.create(slot, limits.memory_mb)
-            cmd = self.command(argv, workdir, limits, slot, fds)
-            chown_tree(workdir, uid, uid)
+            folder = JobFolder.make(workdir, uid, limits)
+            cmd = self.command(argv, workdir, limits, slot, fds, folder and folder.path)
+            if folder is None:
+                chown_tree(workdir, uid, uid)
             env = clean_env(argv[0], home="/tmp", tmp="/tmp")
             return execute(cmd, env=env, cwd=workdir, limits=limits,
                            on_progress=on_progress, cgroup=cgroup,
@@ -200,7 +203,10 @@ class BwrapSandbox:
                 os.close(fd)
             if cgroup is not None:
                 cgroup.remove()  # no-op when execute() already removed it
-            chown_tree(workdir, owner.st_uid, owner.st_gid)
+            if folder is not None:
+                folder.close()
+            else:
+                chown_tree(workdir, owner.st_uid, owner.st_gid)  # bounded, iterative
 
 
 def _uid_of(pid: int) -> int | None:

@@ -10,13 +10,20 @@ the student's tree is never walked by anything recursive.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
+import logging
 import os
 import secrets
+import shutil
 import stat
+import subprocess
+import threading
 from pathlib import Path
 
-from .limits import MiB
+from .limits import Limits, MiB
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 32           # deeper entries are not copied back
 COPY_CHUNK = 1 << 20
@@ -29,7 +36,7 @@ class JobFsError(OSError):
     """The job filesystem could not be made (no CAP_SYS_ADMIN, say)."""
 
 
-def mount_tmpfs(path: Path, size_mb: int, inodes: int, uid: int, mode: int = 0o700) -> None:
+def mount_tmpfs(path: Path, size_mb: int, inodes: int, uid: int, mode: int = 0o755) -> None:
     opts = f"size={size_mb * MiB},nr_inodes={inodes},mode={mode:o},uid={uid},gid={uid}"
     if _libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", _MS_NOSUID | _MS_NODEV,
                    opts.encode()) != 0:
@@ -68,9 +75,10 @@ def make_shared(path: Path) -> None:
     """Bind ``path`` on itself as a shared mount: a tmpfs mounted below it later also
     appears in sandboxes started earlier that bind it (their copy is a slave)."""
     p = os.fsencode(path)
-    for flags, what in ((4096 | 16384, "bind"), (1 << 18, "private"), (1 << 20, "shared")):
+    for source, flags, what in ((p, 4096 | 16384, "bind"), (b"none", 1 << 18, "private"),
+                                (b"none", 1 << 20, "shared")):
         # MS_BIND|MS_REC, then MS_PRIVATE, then MS_SHARED
-        if _libc.mount(b"none", p, None, flags, None) != 0:
+        if _libc.mount(source, p, None, flags, None) != 0:
             err = ctypes.get_errno()
             raise JobFsError(err, f"cannot make {what} mount: {os.strerror(err)}", str(path))
 
@@ -106,7 +114,10 @@ def copy_tree(src: Path, dest: Path, uid: int | None = None, gid: int | None = N
                     if len(stack) > max_depth:
                         skipped += 1
                         continue
-                    os.mkdir(entry.name, 0o755, dir_fd=dfd)
+                    try:
+                        os.mkdir(entry.name, 0o755, dir_fd=dfd)
+                    except FileExistsError:
+                        pass  # the caller's own folder: opened below without following links
                     if uid is not None:
                         os.chown(entry.name, uid, gid, dir_fd=dfd, follow_symlinks=False)
                     sub = _open_dir(entry.name, sfd)
@@ -205,3 +216,93 @@ def private_dir(base: Path, prefix: str) -> Path:
     path = base / f"{prefix}-{os.getpid()}-{secrets.token_hex(4)}"
     os.mkdir(path, 0o700)
     return path
+
+
+def remove_tree(path: Path) -> None:
+    """Unmount what is mounted below ``path``, then delete it (without recursion limits)."""
+    unmount_all(path)
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except (OSError, RecursionError):
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], capture_output=True)
+
+
+def sweep_stale(root: Path, prefix: str) -> None:
+    """Remove ``root/prefix-<pid>-*`` left by a grader process that died."""
+    for d in root.glob(f"{prefix}-*"):
+        try:
+            pid = int(d.name[len(prefix) + 1:].split("-")[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not Path(f"/proc/{pid}").exists() and not d.is_symlink():
+            remove_tree(d)
+
+
+class _Base:
+    """This process's root-only folder for job mounts, made on first use."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.path: Path | None = None
+
+    def get(self) -> Path:
+        with self.lock:
+            if self.path is None:
+                root = Path(os.environ.get("AUTOGRADER_WARM_DIR", "/var/tmp"))
+                root.mkdir(parents=True, exist_ok=True)
+                sweep_stale(root, "autograder-jobs")
+                self.path = private_dir(root, "autograder-jobs")
+                atexit.register(remove_tree, self.path)
+            return self.path
+
+
+_BASE = _Base()
+_warned = threading.Event()
+
+
+class JobFolder:
+    """The job's tmpfs for the cold backends: the caller's files copied in, the run's
+    files copied back (regular files and folders, at most MAX_DEPTH deep), unmounted."""
+
+    def __init__(self, caller: Path, uid: int, limits: Limits):
+        self.caller, self.uid = caller, uid
+        self.path: Path | None = private_dir(_BASE.get(), "job")
+        try:
+            mount_tmpfs(self.path, limits.disk_mb, limits.files, uid)
+        except JobFsError:
+            os.rmdir(self.path)
+            self.path = None
+            raise
+        try:
+            copy_tree(caller, self.path, uid, uid)
+        except BaseException:
+            self.close(copy_back=False)
+            raise
+
+    @classmethod
+    def make(cls, caller: Path, uid: int, limits: Limits) -> "JobFolder | None":
+        """None where no tmpfs can be mounted (then the caller's folder is used as is)."""
+        try:
+            return cls(caller, uid, limits)
+        except JobFsError as exc:
+            if not _warned.is_set():
+                _warned.set()
+                log.warning("sandbox: %s; the job folder has no byte or inode quota", exc)
+            return None
+
+    def close(self, copy_back: bool = True) -> None:
+        if self.path is None:
+            return
+        try:
+            if copy_back:
+                owner = os.stat(self.caller)
+                copy_tree(self.path, self.caller, owner.st_uid, owner.st_gid)
+        finally:
+            unmount(self.path)
+            try:
+                os.rmdir(self.path)
+            except OSError:
+                pass
+            self.path = None

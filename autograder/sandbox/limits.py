@@ -30,6 +30,8 @@ class Limits:
     memory_mb: int = 4096        # memory cgroup where writable, else RLIMIT_AS
     processes: int = 64          # RLIMIT_NPROC (non-root uid only; one uid per slot)
     file_mb: int = 64            # RLIMIT_FSIZE
+    disk_mb: int = 1024          # the job folder's tmpfs: bytes (charged to memory too)
+    files: int = 10000           # the job folder's tmpfs: inodes (files and directories)
     idle_s: float | None = None  # kill if no progress line for this long
 
 

@@ -74,7 +74,7 @@ from typing import Callable
 
 from . import seccomp
 from .bwrap import MAX_SLOTS, BwrapSandbox
-from .jobfs import chown_tree
+from .jobfs import JobFsError, copy_tree, make_shared, mount_tmpfs, remove_tree, sweep_stale, unmount
 from .limits import Limits, MemoryCgroup, RunResult, kill_pid
 from .runner import clean_env, fd_not_3
 from .supervise import Progress, Tail, drain, exit_reason, watch
@@ -441,39 +441,6 @@ def _wipe_fd(fd: int, dev: int, budget: list[int], depth: int) -> bool | None:
     return kept
 
 
-def _remove_tree(path: Path) -> None:
-    try:
-        shutil.rmtree(path)
-    except FileNotFoundError:
-        pass
-    except (OSError, RecursionError):
-        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], capture_output=True)
-
-
-def _copy_in(src: Path, dest: Path) -> None:
-    """The caller's workdir into the job folder: directories and regular files only."""
-    for dirpath, dirnames, filenames in os.walk(src):
-        rel = Path(dirpath).relative_to(src)
-        for d in list(dirnames):
-            if os.path.islink(os.path.join(dirpath, d)):
-                dirnames.remove(d)
-            else:
-                os.mkdir(dest / rel / d, 0o755)
-        for name in filenames:
-            try:
-                fd = os.open(os.path.join(dirpath, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            except OSError:
-                continue  # a symlink, or gone
-            with os.fdopen(fd, "rb") as fin:
-                info = os.fstat(fin.fileno())
-                if not stat.S_ISREG(info.st_mode):
-                    continue
-                out = os.open(dest / rel / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-                              stat.S_IMODE(info.st_mode) & 0o755 | 0o600)
-                with os.fdopen(out, "wb") as fout:
-                    shutil.copyfileobj(fin, fout, 1 << 20)
-
-
 def _copy_out(job_fd: int, workdir: Path) -> None:
     """outcomes.json/.npz back to the caller: plain files of a sane size, never a link."""
     for name, cap in OUTCOME_CAPS.items():
@@ -577,6 +544,7 @@ class _Zygote:
         self.tasks = 1
         self.attrs: dict | None = None
         self.last_used = time.monotonic()
+        self.shared = False
 
     # -- life ----------------------------------------------------------------
     def alive(self) -> bool:
@@ -599,6 +567,12 @@ class _Zygote:
         (self.dir / "zygote.py").write_text(ZYGOTE_SOURCE)
         for f in self.dir.rglob("*.py"):
             os.chmod(f, 0o644)
+        try:  # each job's tmpfs, mounted below the slot folder later, appears inside too
+            make_shared(self.dir)
+            self.shared = True
+        except JobFsError as exc:
+            self.shared = False
+            _log_once("jobfs", f"warm sandbox: {exc}; job folders have no byte or inode quota")
         self.dir_fd = os.open(self.dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         mods = [m for name in preload for m in _PRELOAD_IMPORTS.get(name, (name,))]
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -690,7 +664,7 @@ class _Zygote:
         if self.dir_fd is not None:
             os.close(self.dir_fd)
         if self.dir is not None:
-            _remove_tree(self.dir)
+            remove_tree(self.dir)
             try:
                 (self.base / f"{self.dir.name}.log").unlink()
             except OSError:
@@ -708,19 +682,27 @@ class _Zygote:
         self.last_used = start
         name = f"job-{secrets.token_hex(16)}"
         os.mkdir(name, 0o700, dir_fd=self.dir_fd)  # fails if it exists; never follows a link
-        job_fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.dir_fd)
         job_dir = self.dir / name
+        mounted = False
+        job_fd = None
         try:
-            _copy_in(workdir, job_dir)
-            chown_tree(job_dir, self.uid, self.uid)
+            if self.shared:
+                mount_tmpfs(job_dir, limits.disk_mb, limits.files, self.uid, mode=0o700)
+                mounted = True
+            job_fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.dir_fd)
+            os.chown(job_fd, self.uid, self.uid)
+            copy_tree(workdir, job_dir, self.uid, self.uid)
             result = self._execute(job_dir, limits, on_progress, cgroup, start)
             if self.alive():
                 self._after_job()
             _copy_out(job_fd, workdir)
             return result
         finally:
-            os.close(job_fd)
-            _remove_tree(job_dir)
+            if job_fd is not None:
+                os.close(job_fd)
+            if mounted:
+                unmount(job_dir)
+            remove_tree(job_dir)
             if job_dir.exists():
                 self.broken = "the job folder could not be removed"
 
@@ -870,7 +852,7 @@ class _Pool:
             if real in ("/tmp", "/dev/shm") or real.startswith(("/tmp/", "/dev/shm/")):
                 root = Path("/var/tmp")  # the namespace's own /tmp is wiped after each job
             root.mkdir(parents=True, exist_ok=True)
-            _sweep_stale(root)
+            sweep_stale(root, "autograder-warm")
             self.base = root / f"autograder-warm-{os.getpid()}-{secrets.token_hex(4)}"
             os.mkdir(self.base, 0o700)
             atexit.register(self.close)
@@ -924,19 +906,8 @@ class _Pool:
         for z in zygotes:
             z.stop()
         if self.base is not None:
-            _remove_tree(self.base)
+            remove_tree(self.base)
             self.base = None
-
-
-def _sweep_stale(root: Path) -> None:
-    """Remove what a crashed grader process left behind."""
-    for d in root.glob("autograder-warm-*"):
-        try:
-            pid = int(d.name.split("-")[2])
-        except (IndexError, ValueError):
-            continue
-        if pid != os.getpid() and not Path(f"/proc/{pid}").exists() and not d.is_symlink():
-            _remove_tree(d)
 
 
 _POOL = _Pool()
