@@ -13,15 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grade.engine import BOOT, grade_submission, sandbox_argv
+from autograder.grade.engine import grade_submission, sandbox_argv
 from autograder.grade.plan import load_plan
 from autograder.grade.submission import Submission
 from autograder.harness import wire
 from autograder.paths import PACKAGE, Course
-from autograder.sandbox import Limits, get_sandbox, seccomp, warm
+from autograder.sandbox import HarnessJob, Limits, get_sandbox, seccomp, warm
 from autograder.sandbox.bwrap import UID_BASE, BwrapSandbox
 from autograder.sandbox.limits import MemoryCgroup
-from autograder.sandbox.warm import WarmSandbox, imports_of
+from autograder.sandbox.preload import imports_of
+from autograder.sandbox.warm import WarmSandbox
 from tests.helpers import MINI, copy_course, with_answer
 
 _REASON = BwrapSandbox.unusable_reason()
@@ -49,8 +50,11 @@ def job(root: Path, *cells: str, name: str = "work") -> Path:
 
 
 def run(sb, work: Path, slot: int, progress=None, **limits):
+    """Run a job as the engine does: the harness command, with what its cells import."""
     limits.setdefault("wall_s", 30)
-    return sb.run(sandbox_argv(), work, Limits(**limits), slot=slot, on_progress=progress)
+    cells = json.loads((work / "job.json").read_text())["cells"]
+    harness = HarnessJob(preload=imports_of("\n".join(c["source"] for c in cells)))
+    return sb.run(sandbox_argv(), work, Limits(**limits), slot=slot, on_progress=progress, harness=harness)
 
 
 def _binds_under_tmp() -> list[str]:
@@ -125,7 +129,6 @@ def test_auto_is_warm_and_bwrap_stays_cold():
     assert get_sandbox("auto").name == "warm" and get_sandbox("warm").isolated
     assert get_sandbox("bwrap").name == "bwrap"
     assert get_sandbox("auto", preload=("numpy", "torch")).preload == ("numpy", "torch")
-    assert BOOT == warm.HARNESS_BOOT  # the engine's command is the one that runs warm
 
 
 def test_imports_of_finds_heavy_top_level_modules():
@@ -436,7 +439,7 @@ FOLDER_CASES = {  # cell, limits, what it must report on fd 1 (each cleans up, s
 @pytest.mark.parametrize("case", sorted(FOLDER_CASES))
 def test_job_folder_has_a_quota(tmp_path, case):
     code, limits, expected = FOLDER_CASES[case]
-    slot = SLOT + 10
+    slot = SLOT + 12
     work = job(tmp_path, code)
     r = run(WarmSandbox(), work, slot, **limits)
     assert r.returncode == 0 and not r.killed_reason, r.stderr_tail

@@ -25,6 +25,7 @@ from autograder.grade.results import QuestionResult, SubmissionResult
 from autograder.grade.submission import InvalidSubmission, Submission, merge, read_notebook
 from autograder.harness import wire
 from autograder.paths import PACKAGE, Course
+from autograder.sandbox import HarnessJob, imports_of
 
 MAX_ATTEMPTS = 4  # a run, plus reruns that skip a cell or check that hung or crashed
 MAX_OUTCOME_BYTES = 600 * 2**20
@@ -125,6 +126,7 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
     skipped: dict[str, str] = {}
     problem = None
     deadline = time.monotonic() + limits.wall_s
+    harness = HarnessJob(preload=imports_of("\n".join(str(c.get("source", "")) for c in job["job"]["cells"])))
     for _attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
         on_progress = progress_tracker(job["job"], last)
@@ -134,7 +136,7 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
         if left <= 1:
             problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")
             break
-        run = sandbox.run(sandbox_argv(), work, _replace(limits, wall_s=left), slot, on_progress)
+        run = sandbox.run(sandbox_argv(), work, _replace(limits, wall_s=left), slot, on_progress, harness=harness)
         outcomes = _read_outcomes(work) if run.returncode == 0 and not run.timed_out else None
         if outcomes is not None:
             return outcomes, skipped, problem

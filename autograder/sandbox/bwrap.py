@@ -160,30 +160,18 @@ class BwrapSandbox:
 
     # -- run ---------------------------------------------------------------
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult:
-        if not 0 <= slot < MAX_SLOTS:
-            raise ValueError(f"slot must be in [0, {MAX_SLOTS})")
-        workdir = Path(workdir)
-        if workdir.is_symlink() or not workdir.is_dir():
-            raise ValueError(f"workdir must be an existing directory: {workdir}")
+            on_progress: Callable[[str], object] | None = None, harness=None) -> RunResult:
+        workdir = check_job(workdir, slot)
         uid = self.uid_base + slot
         owner = os.stat(workdir)
-        passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                  f"sandbox:x:{uid}:{uid}:sandbox:/tmp:/usr/sbin/nologin\n"
-                  f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
-        group = f"root:x:0:\nsandbox:x:{uid}:\nnogroup:x:65534:\n"
-        data = {"passwd": passwd.encode(), "group": group.encode()}
+        data = identity_files(uid)
         prog = seccomp.program()
         if prog is not None:
             data["seccomp"] = prog
         fds: dict[str, int] = {}
         cgroup = folder = None
         try:
-            for key, blob in data.items():  # small: fits in the pipe buffer
-                r, w = os.pipe()
-                fds[key] = r = fd_not_3(r)
-                os.write(w, blob)
-                os.close(w)
+            fds.update(data_fds(data))
             cgroup = MemoryCgroup.create(slot, limits.memory_mb)
             folder = JobFolder.make(workdir, uid, limits)
             cmd = self.command(argv, workdir, limits, slot, fds, folder and folder.path)
@@ -207,6 +195,42 @@ class BwrapSandbox:
                 folder.close()
             else:
                 chown_tree(workdir, owner.st_uid, owner.st_gid)  # bounded, iterative
+
+
+def check_job(workdir: Path, slot: int) -> Path:
+    """The slot and workdir a backend may use, or ValueError."""
+    if not 0 <= slot < MAX_SLOTS:
+        raise ValueError(f"slot must be in [0, {MAX_SLOTS})")
+    workdir = Path(workdir)
+    if workdir.is_symlink() or not workdir.is_dir():
+        raise ValueError(f"workdir must be an existing directory: {workdir}")
+    return workdir
+
+
+def identity_files(uid: int) -> dict[str, bytes]:
+    """/etc/passwd and /etc/group of the sandbox: root, the slot user, nobody."""
+    passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+              f"sandbox:x:{uid}:{uid}:sandbox:/tmp:/usr/sbin/nologin\n"
+              f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+    group = f"root:x:0:\nsandbox:x:{uid}:\nnogroup:x:65534:\n"
+    return {"passwd": passwd.encode(), "group": group.encode()}
+
+
+def data_fds(data: dict[str, bytes]) -> dict[str, int]:
+    """A pipe per blob (small: fits in the pipe buffer), read ends off fd 3, for bwrap's
+    --ro-bind-data and --seccomp. The caller closes them."""
+    fds: dict[str, int] = {}
+    try:
+        for key, blob in data.items():
+            r, w = os.pipe()
+            fds[key] = fd_not_3(r)
+            os.write(w, blob)
+            os.close(w)
+    except BaseException:
+        for fd in fds.values():
+            os.close(fd)
+        raise
+    return fds
 
 
 def _uid_of(pid: int) -> int | None:

@@ -45,9 +45,14 @@ class RunResult:
     stderr_tail: str
 
 
+def cpu_ceiling(limits: Limits) -> int:
+    """RLIMIT_CPU's soft limit in whole seconds (the hard one is a second more)."""
+    return max(1, int(limits.cpu_s + 0.999))
+
+
 def prlimit_args(limits: Limits, *, nproc: bool, address_space: bool) -> list[str]:
     """``prlimit`` options for the rlimits (soft:hard)."""
-    cpu = max(1, int(limits.cpu_s + 0.999))
+    cpu = cpu_ceiling(limits)
     # Soft limit sends SIGXCPU, the hard one a second later SIGKILL (for code
     # that ignores SIGXCPU).
     args = [f"--cpu={cpu}:{cpu + 1}",

@@ -20,7 +20,7 @@ from typing import Callable
 
 from .bwrap import UID_BASE, python_trees
 from .jobfs import chown_tree
-from .limits import Limits, RunResult
+from .limits import Limits, RunResult, cpu_ceiling
 from .runner import clean_env, execute
 
 IMAGE = os.environ.get("AUTOGRADER_IMAGE", "la4ml-autograder:latest")
@@ -93,7 +93,7 @@ class OciSandbox:
                 binds += ["-v", f"{tree}:{tree}:ro"]
         elif os.path.basename(exe).startswith("python"):
             exe = IMAGE_PYTHON
-        cpu = max(1, int(limits.cpu_s + 0.999))
+        cpu = cpu_ceiling(limits)
         mem = f"{limits.memory_mb}m"
         a = [engine, *runtime_args(engine), "run", "--name", name, "--init",
              "--network", "none", "--read-only",
@@ -118,7 +118,7 @@ class OciSandbox:
         return a
 
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult:
+            on_progress: Callable[[str], object] | None = None, harness=None) -> RunResult:
         engine = self.engine or find_engine()
         if engine is None:
             raise RuntimeError("no container engine (podman or docker) answers")

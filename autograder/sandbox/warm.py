@@ -50,16 +50,12 @@ itself allocates.
 from __future__ import annotations
 
 import array
-import ast
 import atexit
-import ctypes
 import hashlib
 import json
 import logging
 import os
-import platform
 import queue
-import re
 import secrets
 import selectors
 import shutil
@@ -72,32 +68,25 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import seccomp
-from .bwrap import MAX_SLOTS, BwrapSandbox
+from . import seccomp, tamper
+from .bwrap import BwrapSandbox, check_job, data_fds, identity_files
 from .jobfs import JobFsError, copy_tree, make_shared, mount_tmpfs, remove_tree, sweep_stale, unmount
-from .limits import Limits, MemoryCgroup, RunResult, kill_pid
+from .limits import Limits, MemoryCgroup, RunResult, cpu_ceiling, kill_pid
+from .preload import DEFAULT_PRELOAD, HEAVY_MODULES, PRELOAD_IMPORTS, HarnessJob
 from .runner import clean_env, fd_not_3
 from .supervise import Progress, Tail, drain, exit_reason, watch
 
 log = logging.getLogger(__name__)
 
 # The engine's sandbox command (autograder.grade.engine.BOOT); only it runs warm.
-HARNESS_BOOT = ("import os, sys; sys.path.insert(0, os.getcwd()); "
-                "from autograder.harness.run import main; sys.exit(main('.'))")
-HEAVY_MODULES = ("numpy", "scipy", "torch", "sklearn", "matplotlib", "pandas")
-# What preloading a module imports (the slow parts students use).
-_PRELOAD_IMPORTS = {"numpy": ("numpy",), "scipy": ("scipy", "scipy.linalg", "scipy.sparse"),
-                    "torch": ("torch",), "sklearn": ("sklearn", "sklearn.base"),
-                    "matplotlib": ("matplotlib", "matplotlib.pyplot"), "pandas": ("pandas",)}
-DEFAULT_PRELOAD = ("numpy",)
 MAX_JOBS = 50              # then a fresh zygote anyway
 MAX_ZYGOTES = max(4, 2 * (os.cpu_count() or 1))  # idle zygotes beyond this are stopped
 BOOT_TIMEOUT_S = 180.0
 REPLY_TIMEOUT_S = 10.0
 ZYGOTE_NPROC = 4096        # the zygote's RLIMIT_NPROC; each job lowers its own
 OUTCOME_CAPS = {"outcomes.json": 16 * 2**20, "outcomes.npz": 600 * 2**20}
-WIPE_MAX_ENTRIES = 20000
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
+ZYGOTE_FILE = Path(__file__).resolve().parent / "zygote.py"
 
 _logged: set[str] = set()
 _logged_lock = threading.Lock()
@@ -111,210 +100,8 @@ def _log_once(key: str, message: str) -> None:
     log.warning(message)
 
 
-# --------------------------------------------------------------------------- imports
-
-
-_MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
-_IMPORT_LINE = re.compile(r"^\s*(?:from\s+([A-Za-z_]\w*)|import\s+([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*))",
-                          re.M)
-
-
-def imports_of(source_code: str) -> tuple[str, ...]:
-    """The heavy scientific modules (HEAVY_MODULES, in that order) that ``source_code``
-    imports, by top-level name: ``import torch.nn as nn`` gives torch."""
-    text = _MAGIC.sub(lambda m: f"{m.group(1)}pass", source_code[: 2 * 2**20])
-    found: set[str] = set()
-    try:
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.Import):
-                found.update(a.name.split(".")[0] for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        for m in _IMPORT_LINE.finditer(text):
-            if m.group(1):
-                found.add(m.group(1))
-            else:
-                found.update(n.strip().split(".")[0] for n in m.group(2).split(","))
-    return tuple(m for m in HEAVY_MODULES if m in found)
-
-
-def _job_imports(workdir: Path) -> tuple[str, ...]:
-    """Heavy modules the job's cells import (job.json was written by the engine)."""
-    try:
-        fd = os.open(workdir / "job.json", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return ()
-            raw = fh.read(8 * 2**20 + 1)
-        if len(raw) > 8 * 2**20:
-            return ()
-        cells = json.loads(raw).get("cells", [])
-        return imports_of("\n".join(str(c.get("source", "")) for c in cells if isinstance(c, dict)))
-    except (OSError, ValueError, AttributeError):
-        return ()
-
-
 # ---------------------------------------------------------------------- the zygote
 
-ZYGOTE_SOURCE = r'''
-"""The warm sandbox's zygote (runs as the slot uid, PID 1 of its namespace)."""
-import array, atexit, ctypes, fcntl, json, os, resource, select, signal, socket, sys, threading, traceback
-
-SLOT, CTL_FD, PRELOAD = sys.argv[1], int(sys.argv[2]), [m for m in sys.argv[3].split(",") if m]
-libc = ctypes.CDLL(None, use_errno=True)
-if libc.prctl(4, 0, 0, 0, 0) != 0:               # PR_SET_DUMPABLE 0: no ptrace, no /proc/1/mem
-    sys.exit("cannot clear PR_SET_DUMPABLE")
-signal.signal(signal.SIGINT, signal.SIG_DFL)      # PID 1 with no handler: jobs cannot signal it
-ctl = socket.socket(fileno=CTL_FD)
-sys.path.insert(0, os.path.join(SLOT, "lib"))  # the harness (root's, read-only)
-failed = {}
-for name in PRELOAD:
-    try:
-        __import__(name)
-    except BaseException as exc:
-        failed[name] = f"{type(exc).__name__}: {exc}"[:300]
-import autograder.harness.run as harness_run
-import autograder.harness.probes_all  # noqa: F401
-
-
-def tasks():
-    return len(os.listdir("/proc/self/task"))
-
-
-def send(doc):
-    ctl.send(json.dumps(doc).encode())
-
-
-def recv():
-    fds = array.array("i")
-    msg, anc, _flags, _addr = ctl.recvmsg(65536, socket.CMSG_SPACE(8 * fds.itemsize))
-    for level, kind, data in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
-    if not msg:
-        os._exit(0)  # the grader is gone
-    return json.loads(msg), list(fds)
-
-
-def reap(pid=None):
-    """Reap every finished child; with pid, block until that one ends."""
-    while True:
-        try:
-            got, status, ru = os.wait4(-1, 0 if pid else os.WNOHANG)
-        except ChildProcessError:
-            return None
-        if got == 0:
-            return None
-        if pid is not None and got == pid:
-            return status, ru.ru_utime + ru.ru_stime
-
-
-def child(doc, fds, ntasks):
-    try:
-        ctl.close()
-        out, err, prog, go = (fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in fds)
-        for fd in fds:
-            os.close(fd)
-        os.setsid()
-        if os.read(go, 1) != b"g":
-            os._exit(125)
-        null = os.open("/dev/null", os.O_RDONLY)
-        for src, dest in ((null, 0), (out, 1), (err, 2), (prog, 3)):
-            os.dup2(src, dest)
-        os.closerange(4, 1 << 20)
-        lim = doc["limits"]
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (lim["fsize"], lim["fsize"]))
-        resource.setrlimit(resource.RLIMIT_NPROC, (lim["nproc"] + ntasks, lim["nproc"] + ntasks))
-        resource.setrlimit(resource.RLIMIT_CPU, (lim["cpu"], lim["cpu"] + 1))
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        work = doc["dir"]
-        os.chdir(work)
-        sys.path.insert(0, work)
-        sys.argv[:] = ["-c"]
-        if "numpy" in sys.modules:
-            sys.modules["numpy"].random.seed()  # not the zygote's state (random reseeds at fork)
-    except BaseException:
-        os._exit(126)
-    try:
-        code = harness_run.main(work)
-    except SystemExit as exc:
-        code = exc.code
-    except BaseException:
-        traceback.print_exc()
-        code = 1
-    # What the interpreter does when it exits: threads, atexit, flush.
-    for step in (getattr(threading, "_shutdown", None), atexit._run_exitfuncs):
-        try:
-            step and step()
-        except BaseException:
-            pass
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        try:
-            print(code, file=sys.stderr)
-        except BaseException:
-            pass
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BaseException:
-            pass
-    os._exit(code & 0xFF)
-
-
-send({"op": "ready", "failed": failed, "tasks": tasks()})
-while True:
-    doc, fds = recv()
-    op = doc.get("op")
-    if op == "run" and len(fds) == 4:
-        ntasks = tasks()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                child(doc, fds, ntasks)
-            finally:
-                os._exit(127)
-        for fd in fds:
-            os.close(fd)
-        send({"op": "pid", "pid": pid})
-        # Wait for the job to end, or for the grader to go away (EOF: the grader died;
-        # exiting as PID 1 makes the kernel kill every process of the namespace).
-        ended = os.pidfd_open(pid)
-        poller = select.poll()
-        poller.register(ended, select.POLLIN)
-        poller.register(ctl.fileno(), select.POLLIN)
-        while True:
-            ready = {fd for fd, _ in poller.poll()}
-            if ctl.fileno() in ready:
-                os._exit(0)  # the grader sends nothing while a job runs
-            if ended in ready:
-                break
-        os.close(ended)
-        status, cpu = reap(pid) or (None, 0.0)
-        send({"op": "exit", "status": status, "cpu": cpu})
-    elif op == "clean":
-        reap()
-        others = sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and p != "1")
-        ipc = []
-        for kind in ("shm", "sem", "msg"):
-            try:
-                with open(f"/proc/sysvipc/{kind}") as fh:
-                    if len(fh.read().splitlines()) > 1:
-                        ipc.append(kind)
-            except OSError:
-                pass
-        send({"op": "clean", "others": others, "ipc": ipc, "tasks": tasks()})
-    elif op == "quit":
-        os._exit(0)
-    else:
-        for fd in fds:
-            os.close(fd)
-        send({"op": "error", "what": str(op)})
-'''
 
 
 class ZygoteError(RuntimeError):
@@ -330,115 +117,6 @@ def _digest(files: list[Path]) -> str:
 
 def _harness_files() -> list[Path]:
     return sorted(HARNESS_DIR.glob("*.py"))
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def _ioprio(pid: int) -> int | None:
-    if platform.machine() not in ("x86_64", "AMD64"):
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.syscall(252, 1, pid)  # ioprio_get(IOPRIO_WHO_PROCESS, pid)
-    except (OSError, AttributeError):
-        return None
-
-
-def _attributes(pid: int) -> dict:
-    """What a same-uid job could change about the zygote (and so about later jobs)."""
-    stat_fields = _read(f"/proc/{pid}/stat").rpartition(")")[2].split()
-    status = {k: v.strip() for k, _, v in (line.partition(":") for line in _read(f"/proc/{pid}/status").splitlines())}
-    return {
-        "limits": _read(f"/proc/{pid}/limits"),
-        "sched": [stat_fields[i] for i in (15, 16, 37, 38)] if len(stat_fields) > 38 else None,
-        "status": {k: status.get(k) for k in ("Uid", "Gid", "Groups", "CapEff", "CapBnd", "NoNewPrivs",
-                                              "Seccomp", "Cpus_allowed_list", "Mems_allowed_list")},
-        "oom_score_adj": _read(f"/proc/{pid}/oom_score_adj"),
-        "timerslack_ns": _read(f"/proc/{pid}/timerslack_ns"),
-        "ioprio": _ioprio(pid),
-    }
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in _read(f"/proc/{pid}/task/{pid}/children").split()]
-    except ValueError:
-        return []
-
-
-def _start_time(pid: int) -> str | None:
-    fields = _read(f"/proc/{pid}/stat").rpartition(")")[2].split()
-    return fields[19] if len(fields) > 19 else None
-
-
-def _ns_pid(host_pid: int) -> tuple[int | None, int | None]:
-    """(parent host pid, pid in its own namespace) of a host pid."""
-    ppid = nspid = None
-    for line in _read(f"/proc/{host_pid}/status").splitlines():
-        if line.startswith("PPid:"):
-            ppid = int(line.split()[1])
-        elif line.startswith("NSpid:"):
-            nspid = int(line.split()[-1])
-    return ppid, nspid
-
-
-def _wipe(path: str) -> bool:
-    """Empty a directory without following symlinks or crossing mounts. False if it
-    could not (too deep, too many entries): the caller then discards the whole namespace.
-    The sandbox's own read-only binds may sit inside (a venv under /tmp, say): they and
-    the directories holding them are left in place, everything else goes."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        return _wipe_fd(fd, os.fstat(fd).st_dev, [WIPE_MAX_ENTRIES], 0) is not None
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-def _wipe_fd(fd: int, dev: int, budget: list[int], depth: int) -> bool | None:
-    """Wipe what is in ``fd``; None on failure, else whether a mount was kept inside."""
-    if depth > 32:
-        return None
-    with os.scandir(fd) as it:
-        entries = list(it)
-    kept = False
-    for entry in entries:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return None
-        st = entry.stat(follow_symlinks=False)
-        if st.st_dev != dev:
-            if not stat.S_ISDIR(st.st_mode):
-                return None
-            kept = True  # a bind mount of the sandbox (read-only): not the job's to leave
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            sub = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            try:
-                if os.fstat(sub).st_ino != st.st_ino:
-                    return None
-                inner = _wipe_fd(sub, dev, budget, depth + 1)
-            finally:
-                os.close(sub)
-            if inner is None:
-                return None
-            if inner:
-                kept = True
-            else:
-                os.rmdir(entry.name, dir_fd=fd)
-        else:
-            os.unlink(entry.name, dir_fd=fd)
-    return kept
 
 
 def _copy_out(job_fd: int, workdir: Path) -> None:
@@ -564,7 +242,7 @@ class _Zygote:
         (lib / "autograder" / "__init__.py").write_text("")
         for f in _harness_files():
             shutil.copy(f, lib / "autograder" / "harness" / f.name)
-        (self.dir / "zygote.py").write_text(ZYGOTE_SOURCE)
+        shutil.copy(ZYGOTE_FILE, self.dir / "zygote.py")
         for f in self.dir.rglob("*.py"):
             os.chmod(f, 0o644)
         try:  # each job's tmpfs, mounted below the slot folder later, appears inside too
@@ -574,26 +252,18 @@ class _Zygote:
             self.shared = False
             _log_once("jobfs", f"warm sandbox: {exc}; job folders have no byte or inode quota")
         self.dir_fd = os.open(self.dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        mods = [m for name in preload for m in _PRELOAD_IMPORTS.get(name, (name,))]
+        mods = [m for name in preload for m in PRELOAD_IMPORTS.get(name, (name,))]
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         theirs_fd = fd_not_3(os.dup(theirs.fileno()))
         theirs.close()
         fds: dict[str, int] = {}
-        passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                  f"sandbox:x:{self.uid}:{self.uid}:sandbox:/tmp:/usr/sbin/nologin\n"
-                  f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
-        group = f"root:x:0:\nsandbox:x:{self.uid}:\nnogroup:x:65534:\n"
-        data = {"passwd": passwd.encode(), "group": group.encode()}
+        data = identity_files(self.uid)
         prog = seccomp.program(warm=True)
         if prog is not None:
             data["seccomp"] = prog
         logf = None
         try:
-            for key, blob in data.items():
-                r, w = os.pipe()
-                fds[key] = fd_not_3(r)
-                os.write(w, blob)
-                os.close(w)
+            fds.update(data_fds(data))
             argv = [python, "-I", str(self.dir / "zygote.py"), str(self.dir), str(theirs_fd), ",".join(mods)]
             # /tmp and /dev/shm: tmpfs of this size; what a job writes there is charged
             # to its memory cgroup, and wiped after it.
@@ -618,15 +288,15 @@ class _Zygote:
         self.sock = ours
         ready = _recv(ours, BOOT_TIMEOUT_S)
         if not ready or ready.get("op") != "ready":
-            tail = _read(str(self.base / f"{self.dir.name}.log"))[-2000:]
+            tail = tamper.read(str(self.base / f"{self.dir.name}.log"))[-2000:]
             self.stop()
             raise ZygoteError(f"the warm sandbox did not start: {tail.strip() or 'no answer'}")
-        kids = _children(self.proc.pid)
-        if len(kids) != 1 or _ns_pid(kids[0]) != (self.proc.pid, 1):
+        kids = tamper.children(self.proc.pid)
+        if len(kids) != 1 or tamper.ns_pid(kids[0]) != (self.proc.pid, 1):
             self.stop()
             raise ZygoteError("cannot find the warm sandbox's process")
         self.host_pid = kids[0]
-        self.started = _start_time(self.host_pid)
+        self.started = tamper.start_time(self.host_pid)
         if ready.get("failed"):
             _log_once(f"preload:{sorted(ready['failed'])}",
                       f"warm sandbox: could not preload {ready['failed']}; jobs import them themselves")
@@ -639,14 +309,14 @@ class _Zygote:
         if not (self._wipe_tmp()):
             self.stop()
             raise ZygoteError("cannot clear the warm sandbox's /tmp")
-        self.attrs = _attributes(self.host_pid)
+        self.attrs = tamper.attributes(self.host_pid)
         log.info("warm sandbox slot %s: zygote started in %.2f s (preloaded: %s)", self.slot,
                  time.monotonic() - began, ", ".join(self.preload) or "nothing")
 
     def stop(self) -> None:
         if self.host_pid is not None:
             started = self.started  # never a recycled pid: same pid, same start time
-            kill_pid(self.host_pid, lambda p: started is not None and _start_time(p) == started)
+            kill_pid(self.host_pid, lambda p: started is not None and tamper.start_time(p) == started)
         if self.proc is not None:
             try:  # bwrap exits once its child (the zygote) is dead, and reaps it
                 self.proc.wait(timeout=2 if self.host_pid is not None else 0.01)
@@ -673,7 +343,7 @@ class _Zygote:
         self.key, self.attrs = None, None
 
     def _wipe_tmp(self) -> bool:
-        return all(_wipe(f"/proc/{self.host_pid}/root{d}") for d in ("/tmp", "/dev/shm"))
+        return all(tamper.wipe(f"/proc/{self.host_pid}/root{d}") for d in ("/tmp", "/dev/shm"))
 
     # -- one job -------------------------------------------------------------
     def run_job(self, workdir: Path, limits: Limits, on_progress, cgroup: MemoryCgroup) -> RunResult:
@@ -729,7 +399,7 @@ class _Zygote:
             self.broken = "the zygote's thread count changed"
         elif not self._wipe_tmp():
             self.broken = "/tmp or /dev/shm could not be cleared"
-        elif _attributes(self.host_pid) != self.attrs:
+        elif tamper.attributes(self.host_pid) != self.attrs:
             self.broken = "the zygote's limits or scheduling were changed"
         if self.broken:
             log.info("warm sandbox slot %s: restarting the zygote: %s", self.slot, self.broken)
@@ -744,7 +414,7 @@ class _Zygote:
         go_r, go_w = os.pipe()
         mine = [out_r, err_r, prog_r, go_w]
         job = {"op": "run", "dir": str(job_dir),
-               "limits": {"cpu": max(1, int(limits.cpu_s + 0.999)), "fsize": limits.file_mb * 2**20,
+               "limits": {"cpu": cpu_ceiling(limits), "fsize": limits.file_mb * 2**20,
                           "nproc": limits.processes}}
         try:
             self.sock.sendmsg([json.dumps(job).encode()],
@@ -762,8 +432,8 @@ class _Zygote:
             self.broken = "no answer to run"
             raise ZygoteError("the warm sandbox did not start the job")
         child = None
-        for pid in _children(self.host_pid):
-            if _ns_pid(pid) == (self.host_pid, reply["pid"]):
+        for pid in tamper.children(self.host_pid):
+            if tamper.ns_pid(pid) == (self.host_pid, reply["pid"]):
                 child = pid
         moved = False
         if child is not None:
@@ -920,31 +590,23 @@ class WarmSandbox:
     name = "warm"
     isolated = True
 
-    def __init__(self, preload: tuple[str, ...] = DEFAULT_PRELOAD, learn: bool = True,
-                 uid_base: int | None = None):
-        """``preload``: modules the zygote imports (HEAVY_MODULES names). ``learn``: add
-        the heavy modules the job's cells import (read from the engine's job.json), so
-        the zygote of a torch assignment preloads torch even when the caller did not say."""
+    def __init__(self, preload: tuple[str, ...] = DEFAULT_PRELOAD, uid_base: int | None = None):
+        """``preload``: modules every zygote imports (HEAVY_MODULES names), besides those
+        each job asks for (``HarnessJob.preload``)."""
         self.preload = tuple(preload)
-        self.learn = learn
         self.cold = BwrapSandbox() if uid_base is None else BwrapSandbox(uid_base=uid_base)
 
     @staticmethod
     def unusable_reason() -> str | None:
         return BwrapSandbox.unusable_reason()
 
-    @staticmethod
-    def is_harness(argv: list[str]) -> bool:
-        return len(argv) == 4 and argv[1:] == ["-I", "-c", HARNESS_BOOT] and os.path.isabs(argv[0])
-
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult:
-        if not 0 <= slot < MAX_SLOTS:
-            raise ValueError(f"slot must be in [0, {MAX_SLOTS})")
-        workdir = Path(workdir)
-        if workdir.is_symlink() or not workdir.is_dir():
-            raise ValueError(f"workdir must be an existing directory: {workdir}")
-        if not self.is_harness(argv):
+            on_progress: Callable[[str], object] | None = None,
+            harness: HarnessJob | None = None) -> RunResult:
+        """``harness``: the engine says argv runs its grading harness on the workdir: only
+        such a job runs warm (the zygote calls the harness itself); anything else cold."""
+        workdir = check_job(workdir, slot)
+        if harness is None or not os.path.isabs(argv[0]):
             _log_once("argv", "warm sandbox: only the grading harness runs warm; other commands run cold")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
         cgroup = MemoryCgroup.create(slot, limits.memory_mb)
@@ -952,8 +614,7 @@ class WarmSandbox:
             _log_once("cgroup", "warm sandbox: no writable memory cgroup here, so every job runs on "
                                 "the cold bwrap backend (a fresh interpreter per run)")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
-        preload = self.preload + (_job_imports(workdir) if self.learn else ())
-        preload = tuple(dict.fromkeys(preload))
+        preload = tuple(dict.fromkeys(self.preload + tuple(harness.preload)))
         try:
             z = _POOL.acquire(slot, argv[0], preload, limits.memory_mb, self.cold)
         except (ZygoteError, OSError) as exc:
