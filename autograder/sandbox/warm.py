@@ -3,15 +3,18 @@ modules, and forks one child per job. Same isolation as the bwrap backend, minus
 ~0.3 s (numpy) to ~3 s (torch) of interpreter start and imports per run.
 
     sb = get_sandbox("warm")        # what "auto" gives when bwrap is usable
-    sb.run(sandbox_argv(), workdir, limits, slot, on_progress)   # as any backend
+    sb.run(sandbox_argv(), workdir, limits, slot, on_progress,
+           harness=HarnessJob(preload=("torch",)))                # as any backend
 
-Only the engine's harness command (``HARNESS_BOOT``) runs warm; any other command,
-and every run when no memory cgroup is writable, runs on the cold bwrap backend.
+Only a run the engine marks as its harness (``harness=HarnessJob(...)``) runs warm: the
+zygote calls ``autograder.harness.run.main`` on the job folder itself. Any other
+command, and every run when no memory cgroup is writable, runs on the cold bwrap backend.
 
 How a run goes (the trusted side is this module, as root; the zygote and the jobs run
 as the slot uid 61000+slot with no capabilities, seccomp, no network):
 
-* zygote: started through the bwrap command line (``BwrapSandbox.command``) with
+* zygote (zygote.py, copied into the slot folder): started through the bwrap command
+  line (``BwrapSandbox.command``) with
   ``--as-pid-1`` and the stricter seccomp filter (``seccomp.program(warm=True)``).
   Its one writable bind is a fresh slot directory (root-owned 0711, made per zygote
   with a random name under a root-only 0700 base, never under /tmp) holding a copy
@@ -19,27 +22,28 @@ as the slot uid 61000+slot with no capabilities, seccomp, no network):
   neither ptrace it nor open /proc/1/{mem,fd,environ}), is PID 1 of its namespace
   (signals from the jobs, kill(-1) included, never reach it), imports the preload
   modules and the harness, then waits for commands on a SOCK_SEQPACKET socket.
-* job: the trusted side copies the caller's workdir (regular files only) into a new
-  job folder ``job-<128 random bits>`` (mkdir fails if it exists), chowns only that
-  folder to the slot uid, makes pipes and a per-job memory cgroup, and sends "run"
+* job: the trusted side mounts a tmpfs with a byte and inode quota (jobfs.py) on a new
+  job folder ``job-<128 random bits>`` (mkdir fails if it exists; the slot folder is a
+  shared mount, so the tmpfs appears in the zygote's namespace too), copies the caller's
+  workdir into it (regular files only, owned by the slot uid), makes pipes and a per-job memory cgroup, and sends "run"
   with the pipe ends (SCM_RIGHTS). The zygote forks; the child (new session) blocks
   on a go byte; the trusted side writes the child's host pid into the job cgroup,
   checks it is there, sends go. The child sets RLIMIT_CPU/FSIZE/NPROC/CORE, moves
   stdout/stderr/progress to 1/2/3, chdirs into the job folder and runs the harness's
   ``main(job_folder)``. Wall, idle and CPU time, memory (cgroup OOM) are judged as in
-  runner.execute; the progress lines on fd 3 reach ``on_progress``.
+  every backend (supervise.watch); the progress lines on fd 3 reach ``on_progress``.
 * after the job: every process in the job cgroup is SIGKILLed (double-forked daemons
   included), then the zygote reaps and reports (no other process in its namespace, no
   SysV IPC object), /tmp and /dev/shm of the namespace are wiped (fd-based, no symlink
   followed, bounded), the zygote's rlimits/nice/affinity/scheduling/ioprio are compared
   with their values at start (a job could change some of them), outcomes.json/.npz
-  are copied back (O_NOFOLLOW, regular files, size-capped) and the job folder is
-  deleted. Anything unexpected, a dead zygote, or ``MAX_JOBS`` jobs: the zygote is
+  are copied back (O_NOFOLLOW, regular files, size-capped) and the job's tmpfs is
+  unmounted. The checks from outside are in tamper.py. Anything unexpected, a dead zygote, or ``MAX_JOBS`` jobs: the zygote is
   killed (its whole PID namespace dies with it) and the next run starts a fresh one.
 
-Preload: ``WarmSandbox(preload=...)`` (default numpy) plus, with ``learn`` (default), the
-allow-listed heavy modules (HEAVY_MODULES) that the job's cells import, read from the
-engine's job.json: a zygote is restarted with the union when a job needs one it lacks.
+Preload (preload.py): ``WarmSandbox(preload=...)`` (default numpy) plus the job's
+``HarnessJob.preload``, which the engine computes from the cells it sends: a zygote is
+restarted with the union when a job needs one it lacks.
 If the grader dies, the zygote reads EOF on its socket and exits, and as PID 1 takes its
 whole namespace with it (bwrap's PDEATHSIG cannot reach the slot uid from root).
 
@@ -49,459 +53,21 @@ itself allocates.
 """
 from __future__ import annotations
 
-import array
 import atexit
-import hashlib
-import json
-import logging
 import os
-import queue
 import secrets
-import selectors
-import shutil
-import signal
-import socket
-import stat
-import subprocess
 import threading
 import time
 from pathlib import Path
 from typing import Callable
 
-from . import seccomp, tamper
-from .bwrap import BwrapSandbox, check_job, data_fds, identity_files
-from .jobfs import JobFsError, copy_tree, make_shared, mount_tmpfs, remove_tree, sweep_stale, unmount
-from .limits import Limits, MemoryCgroup, RunResult, cpu_ceiling, kill_pid
-from .preload import DEFAULT_PRELOAD, HEAVY_MODULES, PRELOAD_IMPORTS, HarnessJob
-from .runner import clean_env, fd_not_3
-from .supervise import Progress, Tail, drain, exit_reason, watch
+from .bwrap import BwrapSandbox, check_job
+from .jobfs import remove_tree, sweep_stale
+from .limits import Limits, MemoryCgroup, RunResult
+from .preload import DEFAULT_PRELOAD, HEAVY_MODULES, HarnessJob
+from .slot import MAX_JOBS, OUTCOME_CAPS, Zygote, ZygoteError, harness_digest, log_once
 
-log = logging.getLogger(__name__)
-
-# The engine's sandbox command (autograder.grade.engine.BOOT); only it runs warm.
-MAX_JOBS = 50              # then a fresh zygote anyway
 MAX_ZYGOTES = max(4, 2 * (os.cpu_count() or 1))  # idle zygotes beyond this are stopped
-BOOT_TIMEOUT_S = 180.0
-REPLY_TIMEOUT_S = 10.0
-ZYGOTE_NPROC = 4096        # the zygote's RLIMIT_NPROC; each job lowers its own
-OUTCOME_CAPS = {"outcomes.json": 16 * 2**20, "outcomes.npz": 600 * 2**20}
-HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
-ZYGOTE_FILE = Path(__file__).resolve().parent / "zygote.py"
-
-_logged: set[str] = set()
-_logged_lock = threading.Lock()
-
-
-def _log_once(key: str, message: str) -> None:
-    with _logged_lock:
-        if key in _logged:
-            return
-        _logged.add(key)
-    log.warning(message)
-
-
-# ---------------------------------------------------------------------- the zygote
-
-
-
-class ZygoteError(RuntimeError):
-    """The zygote could not start or stopped answering: run cold instead."""
-
-
-def _digest(files: list[Path]) -> str:
-    h = hashlib.sha256()
-    for f in sorted(files):
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def _harness_files() -> list[Path]:
-    return sorted(HARNESS_DIR.glob("*.py"))
-
-
-def _copy_out(job_fd: int, workdir: Path) -> None:
-    """outcomes.json/.npz back to the caller: plain files of a sane size, never a link."""
-    for name, cap in OUTCOME_CAPS.items():
-        try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=job_fd)
-        except OSError:
-            continue
-        with os.fdopen(fd, "rb") as fin:
-            info = os.fstat(fin.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
-                continue
-            dest = workdir / name
-            if dest.is_symlink() or dest.exists():
-                dest.unlink()
-            out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            with os.fdopen(out, "wb") as fout:
-                left = cap + 1
-                while left > 0:
-                    chunk = fin.read(min(1 << 20, left))
-                    if not chunk:
-                        break
-                    fout.write(chunk)
-                    left -= len(chunk)
-
-
-def _recv(sock: socket.socket, timeout: float) -> dict | None:
-    """One message from the zygote; None on EOF or timeout."""
-    sock.settimeout(timeout)
-    try:
-        data = sock.recv(65536)
-    except (socket.timeout, OSError):
-        return None
-    finally:
-        sock.settimeout(None)
-    if not data:
-        return None
-    try:
-        doc = json.loads(data)
-    except ValueError:
-        return None
-    return doc if isinstance(doc, dict) else None
-
-
-# --------------------------------------------------------------------- one zygote
-
-
-class _Spawner:
-    """A daemon thread that lives as long as the process and starts the zygotes: bwrap
-    --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits,
-    and the engine's worker threads come and go. The zygote itself notices the grader's
-    death by EOF on its socket (a PDEATHSIG from root's bwrap to the slot uid is refused)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.jobs: "queue.Queue | None" = None
-
-    def __call__(self, fn, *args, **kwargs):
-        with self.lock:
-            if self.jobs is None:
-                self.jobs = queue.Queue()
-                threading.Thread(target=self._serve, name="warm-sandbox-spawner", daemon=True).start()
-        done = threading.Event()
-        box: dict = {}
-        self.jobs.put((fn, args, kwargs, box, done))
-        done.wait()
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-    def _serve(self) -> None:
-        while True:
-            fn, args, kwargs, box, done = self.jobs.get()
-            try:
-                box["value"] = fn(*args, **kwargs)
-            except BaseException as exc:  # handed to the caller
-                box["error"] = exc
-            done.set()
-
-
-_spawn = _Spawner()
-
-
-class _Zygote:
-    """One slot's zygote. Used by one run at a time (``lock``)."""
-
-    def __init__(self, slot: int, base: Path, bwrap: BwrapSandbox):
-        self.slot, self.base, self.bwrap = slot, base, bwrap
-        self.uid = bwrap.uid_base + slot
-        self.lock = threading.Lock()
-        self.proc: subprocess.Popen | None = None
-        self.started: str | None = None
-        self.sock: socket.socket | None = None
-        self.host_pid: int | None = None
-        self.dir: Path | None = None
-        self.dir_fd: int | None = None
-        self.key: tuple | None = None
-        self.memory_mb = 0
-        self.preload: tuple[str, ...] = ()
-        self.jobs = 0
-        self.broken = ""
-        self.tasks = 1
-        self.attrs: dict | None = None
-        self.last_used = time.monotonic()
-        self.shared = False
-
-    # -- life ----------------------------------------------------------------
-    def alive(self) -> bool:
-        return (self.proc is not None and self.proc.poll() is None and not self.broken
-                and self.host_pid is not None and Path(f"/proc/{self.host_pid}").exists())
-
-    def start(self, python: str, preload: tuple[str, ...], memory_mb: int, harness: str) -> None:
-        self.stop()
-        began = time.monotonic()
-        self.dir = self.base / f"slot-{self.slot}-{secrets.token_hex(8)}"
-        os.mkdir(self.dir, 0o711)
-        os.chmod(self.dir, 0o711)  # root's: the slot uid can enter, not list or write
-        lib = self.dir / "lib"  # listable (the import system lists directories)
-        for d in (lib, lib / "autograder", lib / "autograder" / "harness"):
-            os.mkdir(d)
-            os.chmod(d, 0o755)
-        (lib / "autograder" / "__init__.py").write_text("")
-        for f in _harness_files():
-            shutil.copy(f, lib / "autograder" / "harness" / f.name)
-        shutil.copy(ZYGOTE_FILE, self.dir / "zygote.py")
-        for f in self.dir.rglob("*.py"):
-            os.chmod(f, 0o644)
-        try:  # each job's tmpfs, mounted below the slot folder later, appears inside too
-            make_shared(self.dir)
-            self.shared = True
-        except JobFsError as exc:
-            self.shared = False
-            _log_once("jobfs", f"warm sandbox: {exc}; job folders have no byte or inode quota")
-        self.dir_fd = os.open(self.dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        mods = [m for name in preload for m in PRELOAD_IMPORTS.get(name, (name,))]
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        theirs_fd = fd_not_3(os.dup(theirs.fileno()))
-        theirs.close()
-        fds: dict[str, int] = {}
-        data = identity_files(self.uid)
-        prog = seccomp.program(warm=True)
-        if prog is not None:
-            data["seccomp"] = prog
-        logf = None
-        try:
-            fds.update(data_fds(data))
-            argv = [python, "-I", str(self.dir / "zygote.py"), str(self.dir), str(theirs_fd), ",".join(mods)]
-            # /tmp and /dev/shm: tmpfs of this size; what a job writes there is charged
-            # to its memory cgroup, and wiped after it.
-            cmd = self.bwrap.command(argv, self.dir, Limits(memory_mb=memory_mb), self.slot, fds)
-            cmd.insert(1, "--as-pid-1")  # the zygote is PID 1: no job can signal it
-            full = ["prlimit", "--core=0", f"--nproc={ZYGOTE_NPROC}", "--", *cmd]
-            logf = open(self.base / f"{self.dir.name}.log", "wb")
-            # From the spawner thread: bwrap's --die-with-parent follows the thread that
-            # started it, and the zygote must outlive the engine's worker threads.
-            self.proc = _spawn(subprocess.Popen, full, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
-                               cwd=self.dir, env=clean_env(python, home="/tmp", tmp="/tmp"),
-                               pass_fds=(*fds.values(), theirs_fd), start_new_session=True)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            for fd in fds.values():
-                os.close(fd)
-            os.close(theirs_fd)
-            if logf is not None:
-                logf.close()
-        self.sock = ours
-        ready = _recv(ours, BOOT_TIMEOUT_S)
-        if not ready or ready.get("op") != "ready":
-            tail = tamper.read(str(self.base / f"{self.dir.name}.log"))[-2000:]
-            self.stop()
-            raise ZygoteError(f"the warm sandbox did not start: {tail.strip() or 'no answer'}")
-        kids = tamper.children(self.proc.pid)
-        if len(kids) != 1 or tamper.ns_pid(kids[0]) != (self.proc.pid, 1):
-            self.stop()
-            raise ZygoteError("cannot find the warm sandbox's process")
-        self.host_pid = kids[0]
-        self.started = tamper.start_time(self.host_pid)
-        if ready.get("failed"):
-            _log_once(f"preload:{sorted(ready['failed'])}",
-                      f"warm sandbox: could not preload {ready['failed']}; jobs import them themselves")
-        self.tasks = int(ready.get("tasks", 1))
-        self.key = (python, harness)
-        self.memory_mb = memory_mb
-        self.preload = tuple(preload)
-        self.jobs = 0
-        self.broken = ""
-        if not (self._wipe_tmp()):
-            self.stop()
-            raise ZygoteError("cannot clear the warm sandbox's /tmp")
-        self.attrs = tamper.attributes(self.host_pid)
-        log.info("warm sandbox slot %s: zygote started in %.2f s (preloaded: %s)", self.slot,
-                 time.monotonic() - began, ", ".join(self.preload) or "nothing")
-
-    def stop(self) -> None:
-        if self.host_pid is not None:
-            started = self.started  # never a recycled pid: same pid, same start time
-            kill_pid(self.host_pid, lambda p: started is not None and tamper.start_time(p) == started)
-        if self.proc is not None:
-            try:  # bwrap exits once its child (the zygote) is dead, and reaps it
-                self.proc.wait(timeout=2 if self.host_pid is not None else 0.01)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-                try:
-                    self.proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    pass
-        if self.sock is not None:
-            self.sock.close()
-        if self.dir_fd is not None:
-            os.close(self.dir_fd)
-        if self.dir is not None:
-            remove_tree(self.dir)
-            try:
-                (self.base / f"{self.dir.name}.log").unlink()
-            except OSError:
-                pass
-        self.proc = self.sock = self.host_pid = self.dir = self.dir_fd = None
-        self.key, self.attrs = None, None
-
-    def _wipe_tmp(self) -> bool:
-        return all(tamper.wipe(f"/proc/{self.host_pid}/root{d}") for d in ("/tmp", "/dev/shm"))
-
-    # -- one job -------------------------------------------------------------
-    def run_job(self, workdir: Path, limits: Limits, on_progress, cgroup: MemoryCgroup) -> RunResult:
-        start = time.monotonic()
-        self.jobs += 1
-        self.last_used = start
-        name = f"job-{secrets.token_hex(16)}"
-        os.mkdir(name, 0o700, dir_fd=self.dir_fd)  # fails if it exists; never follows a link
-        job_dir = self.dir / name
-        mounted = False
-        job_fd = None
-        try:
-            if self.shared:
-                mount_tmpfs(job_dir, limits.disk_mb, limits.files, self.uid, mode=0o700)
-                mounted = True
-            job_fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.dir_fd)
-            os.chown(job_fd, self.uid, self.uid)
-            copy_tree(workdir, job_dir, self.uid, self.uid)
-            result = self._execute(job_dir, limits, on_progress, cgroup, start)
-            if self.alive():
-                self._after_job()
-            _copy_out(job_fd, workdir)
-            return result
-        finally:
-            if job_fd is not None:
-                os.close(job_fd)
-            if mounted:
-                unmount(job_dir)
-            remove_tree(job_dir)
-            if job_dir.exists():
-                self.broken = "the job folder could not be removed"
-
-    def _after_job(self) -> None:
-        """The zygote must be exactly as it was before the job, or it goes."""
-        doc = None
-        deadline = time.monotonic() + 2.0
-        while True:
-            try:
-                self.sock.send(json.dumps({"op": "clean"}).encode())
-            except OSError:
-                break
-            doc = _recv(self.sock, REPLY_TIMEOUT_S)
-            if not doc or doc.get("op") != "clean" or not doc.get("others") or time.monotonic() > deadline:
-                break
-            time.sleep(0.01)  # killed processes still being reaped
-        if not doc or doc.get("op") != "clean":
-            self.broken = "the zygote did not answer after the job"
-        elif doc.get("others"):
-            self.broken = f"processes left in the namespace: {doc['others'][:10]}"
-        elif doc.get("ipc"):
-            self.broken = f"SysV IPC objects left: {doc['ipc']}"
-        elif doc.get("tasks") != self.tasks:
-            self.broken = "the zygote's thread count changed"
-        elif not self._wipe_tmp():
-            self.broken = "/tmp or /dev/shm could not be cleared"
-        elif tamper.attributes(self.host_pid) != self.attrs:
-            self.broken = "the zygote's limits or scheduling were changed"
-        if self.broken:
-            log.info("warm sandbox slot %s: restarting the zygote: %s", self.slot, self.broken)
-
-    def _execute(self, job_dir: Path, limits: Limits, on_progress, cgroup: MemoryCgroup,
-                 start: float) -> RunResult:
-        progress = Progress(on_progress)
-        out, err = Tail(), Tail()
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        prog_r, prog_w = os.pipe()
-        go_r, go_w = os.pipe()
-        mine = [out_r, err_r, prog_r, go_w]
-        job = {"op": "run", "dir": str(job_dir),
-               "limits": {"cpu": cpu_ceiling(limits), "fsize": limits.file_mb * 2**20,
-                          "nproc": limits.processes}}
-        try:
-            self.sock.sendmsg([json.dumps(job).encode()],
-                              [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [out_w, err_w, prog_w, go_r]))])
-        except OSError:
-            reply = None
-        else:
-            reply = _recv(self.sock, REPLY_TIMEOUT_S)
-        finally:
-            for fd in (out_w, err_w, prog_w, go_r):
-                os.close(fd)
-        if not reply or reply.get("op") != "pid" or not isinstance(reply.get("pid"), int):
-            for fd in mine:
-                os.close(fd)
-            self.broken = "no answer to run"
-            raise ZygoteError("the warm sandbox did not start the job")
-        child = None
-        for pid in tamper.children(self.host_pid):
-            if tamper.ns_pid(pid) == (self.host_pid, reply["pid"]):
-                child = pid
-        moved = False
-        if child is not None:
-            try:
-                cgroup.procs_file.write_text(str(child))
-                moved = cgroup._member(child)
-            except OSError:
-                moved = False
-        if not moved:  # never let a job run outside its cgroup
-            os.write(go_w, b"x")
-            for fd in mine:
-                os.close(fd)
-            if _recv(self.sock, REPLY_TIMEOUT_S) is None:
-                self.broken = "no answer after an aborted job"
-            raise ZygoteError("could not put the job into its memory cgroup")
-        os.write(go_w, b"g")
-        os.close(go_w)
-        mine.remove(go_w)
-
-        sel = selectors.DefaultSelector()
-        sel.register(out_r, selectors.EVENT_READ, out)
-        sel.register(err_r, selectors.EVENT_READ, err)
-        sel.register(prog_r, selectors.EVENT_READ, progress)
-        sel.register(self.sock, selectors.EVENT_READ, "ctl")
-        for fd in (out_r, err_r, prog_r):
-            os.set_blocking(fd, False)
-        box: dict = {}
-
-        def on_exit() -> None:
-            box["exit"] = zygote_said()
-            cgroup.kill_all()  # the run is over: no leftover background process
-
-        def zygote_said() -> dict | None:
-            doc = _recv(self.sock, 0.5)
-            if doc is None or doc.get("op") != "exit":
-                self.broken = "the zygote went away during a job"
-                return {"status": None, "cpu": 0.0}
-            return doc
-
-        try:
-            seen = watch(sel, limits, start, progress, exited=lambda: False, on_exit=on_exit,
-                         exit_key="ctl")
-        finally:
-            exit_doc = box.get("exit")
-            if exit_doc is None:
-                cgroup.kill_all()
-                if self.sock in {k.fileobj for k in sel.get_map().values()}:
-                    sel.unregister(self.sock)
-                exit_doc = _recv(self.sock, 5.0)
-                if not exit_doc or exit_doc.get("op") != "exit":
-                    self.broken = "the zygote did not report the job's end"
-                    exit_doc = {"status": None, "cpu": 0.0}
-            if not cgroup.kill_all():
-                self.broken = "a process of the job could not be killed"
-            drain(sel, progress, deadline=time.monotonic() + 0.5)
-            sel.close()
-            for fd in mine:
-                os.close(fd)
-            oom = cgroup.oom_kills()
-            cgroup.remove()
-
-        status = exit_doc.get("status")
-        rc = os.waitstatus_to_exitcode(status) if isinstance(status, int) else -signal.SIGKILL
-        cpu = float(exit_doc.get("cpu") or 0.0)
-        reason = seen.reason or exit_reason(rc, cpu, limits, oom=bool(oom), status_lost=status is None)
-        return RunResult(returncode=rc, timed_out=seen.timed_out, killed_reason=reason,
-                         wall_s=round(time.monotonic() - start, 4),
-                         stdout_tail=out.text(), stderr_tail=err.text())
 
 
 # ------------------------------------------------------------------- the pool
@@ -512,7 +78,7 @@ class _Pool:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.zygotes: dict[int, _Zygote] = {}
+        self.zygotes: dict[int, Zygote] = {}
         self.base: Path | None = None
 
     def _base(self) -> Path:
@@ -529,15 +95,15 @@ class _Pool:
         return self.base
 
     def acquire(self, slot: int, python: str, preload: tuple[str, ...], memory_mb: int,
-                bwrap: BwrapSandbox) -> _Zygote:
+                bwrap: BwrapSandbox) -> Zygote:
         with self.lock:
             base = self._base()
             z = self.zygotes.get(slot)
             if z is None:
-                z = self.zygotes[slot] = _Zygote(slot, base, bwrap)
+                z = self.zygotes[slot] = Zygote(slot, base, bwrap)
         z.lock.acquire()
         try:
-            harness = _digest(_harness_files())
+            harness = harness_digest()
             if (not z.alive() or z.key != (python, harness) or z.jobs >= MAX_JOBS
                     or not set(preload) <= set(z.preload) or memory_mb > z.memory_mb):
                 keep = z.preload if z.key is not None and z.key[0] == python else ()
@@ -550,7 +116,7 @@ class _Pool:
             raise
         return z
 
-    def release(self, z: _Zygote) -> None:
+    def release(self, z: Zygote) -> None:
         if z.broken:
             z.stop()
         z.last_used = time.monotonic()
@@ -607,11 +173,11 @@ class WarmSandbox:
         such a job runs warm (the zygote calls the harness itself); anything else cold."""
         workdir = check_job(workdir, slot)
         if harness is None or not os.path.isabs(argv[0]):
-            _log_once("argv", "warm sandbox: only the grading harness runs warm; other commands run cold")
+            log_once("argv", "warm sandbox: only the grading harness runs warm; other commands run cold")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
         cgroup = MemoryCgroup.create(slot, limits.memory_mb)
         if cgroup is None:
-            _log_once("cgroup", "warm sandbox: no writable memory cgroup here, so every job runs on "
+            log_once("cgroup", "warm sandbox: no writable memory cgroup here, so every job runs on "
                                 "the cold bwrap backend (a fresh interpreter per run)")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
         preload = tuple(dict.fromkeys(self.preload + tuple(harness.preload)))
@@ -619,14 +185,14 @@ class WarmSandbox:
             z = _POOL.acquire(slot, argv[0], preload, limits.memory_mb, self.cold)
         except (ZygoteError, OSError) as exc:
             cgroup.remove()
-            _log_once(f"start:{type(exc).__name__}", f"warm sandbox unavailable ({exc}); running cold")
+            log_once(f"start:{type(exc).__name__}", f"warm sandbox unavailable ({exc}); running cold")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
         try:
             return z.run_job(workdir, limits, on_progress, cgroup)
         except ZygoteError as exc:
             # Raised only before the job's code ran (no go byte sent): run it cold.
             z.broken = z.broken or str(exc)
-            _log_once(f"job:{exc}", f"warm sandbox: {exc}; running this job cold")
+            log_once(f"job:{exc}", f"warm sandbox: {exc}; running this job cold")
             for name in OUTCOME_CAPS:
                 try:
                     (workdir / name).unlink()
