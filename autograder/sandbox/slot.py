@@ -5,14 +5,12 @@ outside are tamper.py.
 """
 from __future__ import annotations
 
-import array
 import hashlib
 import json
 import logging
 import os
 import queue
 import secrets
-import selectors
 import shutil
 import signal
 import socket
@@ -24,18 +22,17 @@ from pathlib import Path
 
 from . import seccomp, tamper
 from .bwrap import BwrapSandbox, data_fds, identity_files
+from .job import REPLY_TIMEOUT_S, ZygoteError, execute, recv
 from .jobfs import JobFsError, copy_tree, make_shared, mount_tmpfs, remove_tree, unmount
-from .limits import Limits, MemoryCgroup, RunResult, cpu_ceiling, kill_pid
+from .limits import Limits, MemoryCgroup, RunResult, kill_pid
 from .preload import PRELOAD_IMPORTS
 from .runner import clean_env, fd_not_3
-from .supervise import Progress, Tail, drain, exit_reason, watch
 
 log = logging.getLogger("autograder.sandbox.warm")
 
 # The engine's sandbox command (autograder.grade.engine.BOOT); only it runs warm.
 MAX_JOBS = 50              # then a fresh zygote anyway
 BOOT_TIMEOUT_S = 180.0
-REPLY_TIMEOUT_S = 10.0
 ZYGOTE_NPROC = 4096        # the zygote's RLIMIT_NPROC; each job lowers its own
 OUTCOME_CAPS = {"outcomes.json": 16 * 2**20, "outcomes.npz": 600 * 2**20}
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
@@ -55,10 +52,6 @@ def log_once(key: str, message: str) -> None:
 
 # ---------------------------------------------------------------------- the zygote
 
-
-
-class ZygoteError(RuntimeError):
-    """The zygote could not start or stopped answering: run cold instead."""
 
 
 def _digest(files: list[Path]) -> str:
@@ -100,24 +93,6 @@ def _copy_out(job_fd: int, workdir: Path) -> None:
                         break
                     fout.write(chunk)
                     left -= len(chunk)
-
-
-def _recv(sock: socket.socket, timeout: float) -> dict | None:
-    """One message from the zygote; None on EOF or timeout."""
-    sock.settimeout(timeout)
-    try:
-        data = sock.recv(65536)
-    except (socket.timeout, OSError):
-        return None
-    finally:
-        sock.settimeout(None)
-    if not data:
-        return None
-    try:
-        doc = json.loads(data)
-    except ValueError:
-        return None
-    return doc if isinstance(doc, dict) else None
 
 
 # --------------------------------------------------------------------- one zygote
@@ -244,7 +219,7 @@ class Zygote:
             if logf is not None:
                 logf.close()
         self.sock = ours
-        ready = _recv(ours, BOOT_TIMEOUT_S)
+        ready = recv(ours, BOOT_TIMEOUT_S)
         if not ready or ready.get("op") != "ready":
             tail = tamper.read(str(self.base / f"{self.dir.name}.log"))[-2000:]
             self.stop()
@@ -320,7 +295,7 @@ class Zygote:
             job_fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.dir_fd)
             os.chown(job_fd, self.uid, self.uid)
             copy_tree(workdir, job_dir, self.uid, self.uid)
-            result = self._execute(job_dir, limits, on_progress, cgroup, start)
+            result = execute(self, job_dir, limits, on_progress, cgroup, start)
             if self.alive():
                 self._after_job()
             _copy_out(job_fd, workdir)
@@ -343,7 +318,7 @@ class Zygote:
                 self.sock.send(json.dumps({"op": "clean"}).encode())
             except OSError:
                 break
-            doc = _recv(self.sock, REPLY_TIMEOUT_S)
+            doc = recv(self.sock, REPLY_TIMEOUT_S)
             if not doc or doc.get("op") != "clean" or not doc.get("others") or time.monotonic() > deadline:
                 break
             time.sleep(0.01)  # killed processes still being reaped
@@ -361,102 +336,3 @@ class Zygote:
             self.broken = "the zygote's limits or scheduling were changed"
         if self.broken:
             log.info("warm sandbox slot %s: restarting the zygote: %s", self.slot, self.broken)
-
-    def _execute(self, job_dir: Path, limits: Limits, on_progress, cgroup: MemoryCgroup,
-                 start: float) -> RunResult:
-        progress = Progress(on_progress)
-        out, err = Tail(), Tail()
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        prog_r, prog_w = os.pipe()
-        go_r, go_w = os.pipe()
-        mine = [out_r, err_r, prog_r, go_w]
-        job = {"op": "run", "dir": str(job_dir),
-               "limits": {"cpu": cpu_ceiling(limits), "fsize": limits.file_mb * 2**20,
-                          "nproc": limits.processes}}
-        try:
-            self.sock.sendmsg([json.dumps(job).encode()],
-                              [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [out_w, err_w, prog_w, go_r]))])
-        except OSError:
-            reply = None
-        else:
-            reply = _recv(self.sock, REPLY_TIMEOUT_S)
-        finally:
-            for fd in (out_w, err_w, prog_w, go_r):
-                os.close(fd)
-        if not reply or reply.get("op") != "pid" or not isinstance(reply.get("pid"), int):
-            for fd in mine:
-                os.close(fd)
-            self.broken = "no answer to run"
-            raise ZygoteError("the warm sandbox did not start the job")
-        child = None
-        for pid in tamper.children(self.host_pid):
-            if tamper.ns_pid(pid) == (self.host_pid, reply["pid"]):
-                child = pid
-        moved = False
-        if child is not None:
-            try:
-                cgroup.procs_file.write_text(str(child))
-                moved = cgroup._member(child)
-            except OSError:
-                moved = False
-        if not moved:  # never let a job run outside its cgroup
-            os.write(go_w, b"x")
-            for fd in mine:
-                os.close(fd)
-            if _recv(self.sock, REPLY_TIMEOUT_S) is None:
-                self.broken = "no answer after an aborted job"
-            raise ZygoteError("could not put the job into its memory cgroup")
-        os.write(go_w, b"g")
-        os.close(go_w)
-        mine.remove(go_w)
-
-        sel = selectors.DefaultSelector()
-        sel.register(out_r, selectors.EVENT_READ, out)
-        sel.register(err_r, selectors.EVENT_READ, err)
-        sel.register(prog_r, selectors.EVENT_READ, progress)
-        sel.register(self.sock, selectors.EVENT_READ, "ctl")
-        for fd in (out_r, err_r, prog_r):
-            os.set_blocking(fd, False)
-        box: dict = {}
-
-        def on_exit() -> None:
-            box["exit"] = zygote_said()
-            cgroup.kill_all()  # the run is over: no leftover background process
-
-        def zygote_said() -> dict | None:
-            doc = _recv(self.sock, 0.5)
-            if doc is None or doc.get("op") != "exit":
-                self.broken = "the zygote went away during a job"
-                return {"status": None, "cpu": 0.0}
-            return doc
-
-        try:
-            seen = watch(sel, limits, start, progress, exited=lambda: False, on_exit=on_exit,
-                         exit_key="ctl")
-        finally:
-            exit_doc = box.get("exit")
-            if exit_doc is None:
-                cgroup.kill_all()
-                if self.sock in {k.fileobj for k in sel.get_map().values()}:
-                    sel.unregister(self.sock)
-                exit_doc = _recv(self.sock, 5.0)
-                if not exit_doc or exit_doc.get("op") != "exit":
-                    self.broken = "the zygote did not report the job's end"
-                    exit_doc = {"status": None, "cpu": 0.0}
-            if not cgroup.kill_all():
-                self.broken = "a process of the job could not be killed"
-            drain(sel, progress, deadline=time.monotonic() + 0.5)
-            sel.close()
-            for fd in mine:
-                os.close(fd)
-            oom = cgroup.oom_kills()
-            cgroup.remove()
-
-        status = exit_doc.get("status")
-        rc = os.waitstatus_to_exitcode(status) if isinstance(status, int) else -signal.SIGKILL
-        cpu = float(exit_doc.get("cpu") or 0.0)
-        reason = seen.reason or exit_reason(rc, cpu, limits, oom=bool(oom), status_lost=status is None)
-        return RunResult(returncode=rc, timed_out=seen.timed_out, killed_reason=reason,
-                         wall_s=round(time.monotonic() - start, 4),
-                         stdout_tail=out.text(), stderr_tail=err.text())
