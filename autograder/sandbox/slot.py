@@ -14,7 +14,6 @@ import secrets
 import shutil
 import signal
 import socket
-import stat
 import subprocess
 import threading
 import time
@@ -68,31 +67,6 @@ def harness_digest() -> str:
 
 def _harness_files() -> list[Path]:
     return sorted(HARNESS_DIR.glob("*.py"))
-
-
-def _copy_out(job_fd: int, workdir: Path) -> None:
-    """outcomes.json/.npz back to the caller: plain files of a sane size, never a link."""
-    for name, cap in OUTCOME_CAPS.items():
-        try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=job_fd)
-        except OSError:
-            continue
-        with os.fdopen(fd, "rb") as fin:
-            info = os.fstat(fin.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
-                continue
-            dest = workdir / name
-            if dest.is_symlink() or dest.exists():
-                dest.unlink()
-            out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            with os.fdopen(out, "wb") as fout:
-                left = cap + 1
-                while left > 0:
-                    chunk = fin.read(min(1 << 20, left))
-                    if not chunk:
-                        break
-                    fout.write(chunk)
-                    left -= len(chunk)
 
 
 # --------------------------------------------------------------------- one zygote
@@ -298,7 +272,7 @@ class Zygote:
             result = execute(self, job_dir, limits, on_progress, cgroup, start)
             if self.alive():
                 self._after_job()
-            _copy_out(job_fd, workdir)
+            copy_tree(job_dir, workdir, names=OUTCOME_CAPS)  # plain files of a capped size
             return result
         finally:
             if job_fd is not None:
