@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# System packages only the test suite uses: a PostgreSQL server (gradebook test), capsh and
-# unzip (the Gradescope flow in a Debian root filesystem), and that root filesystem itself
-# (debootstrap, cached under /var/cache/autograder). Idempotent and quiet; a test whose
-# tool cannot be installed skips with a reason.
+# System packages only the test suite uses, set up before pytest starts: a PostgreSQL server
+# (gradebook test); capsh, unzip and a Debian 12 root filesystem made with debootstrap (the
+# Gradescope flow, cached under /var/cache/autograder); podman with the OCI sandbox image
+# built offline from that root filesystem (tests/test_oci.py).
+# Idempotent and quiet; each test skips with a reason if its part cannot be installed.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-[ "$(id -u)" -eq 0 ] || { echo "install-test-deps: not root; the PostgreSQL and root filesystem tests will be skipped" >&2; exit 0; }
+[ "$(id -u)" -eq 0 ] || { echo "install-test-deps: not root; the PostgreSQL, root filesystem and OCI tests will be skipped" >&2; exit 0; }
 export DEBIAN_FRONTEND=noninteractive
 need=()
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
@@ -20,4 +21,6 @@ if [ ${#need[@]} -gt 0 ]; then
       || echo "install-test-deps: could not install ${need[*]}; the tests that need them will be skipped" >&2
 fi
 bash "$here/debian-rootfs.sh" >/dev/null || echo "install-test-deps: no Debian root filesystem; its tests will build or skip" >&2
+bash "$here/install-podman.sh"
+bash "$here/build-oci-image.sh"
 exit 0

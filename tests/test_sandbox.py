@@ -459,3 +459,114 @@ def test_bwrap_refuses_shared_workdirs():
     for bad in ("/tmp", "/", str(REPO)):
         with pytest.raises(ValueError):
             sb.command([PY, "x.py"], Path(bad), Limits(), 0, fds)
+
+
+# ---------------------------------------------------------- progress pipe
+
+
+@pytest.mark.sandbox
+@needs_bwrap
+def test_progress_flood_is_rate_limited(workdir):
+    """A submission writing progress lines as fast as it can gets at most the budget
+    read (PROGRESS_BURST, then PROGRESS_RATE a second): its own writes block, the
+    grader's process spends next to no time on it, and its limits stop it."""
+    import resource
+
+    from autograder.sandbox.supervise import PROGRESS_BURST, PROGRESS_RATE
+    lines = []
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    r = run("""
+        import os
+        while True:
+            os.write(3, b"unit x\\n" * 100)
+    """, workdir, progress=lines.append, wall_s=3)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    assert r.timed_out and r.killed_reason == "wall time limit 3 s"
+    assert PROGRESS_BURST <= len(lines) <= PROGRESS_BURST + PROGRESS_RATE * (r.wall_s + 1)
+    assert set(lines) == {"unit x"}
+    grader_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert grader_cpu < 1.0, grader_cpu
+
+
+@pytest.mark.sandbox
+@needs_bwrap
+def test_repeated_lines_do_not_extend_the_cell_timeout(workdir):
+    """Only a line the caller accepts as a new unit restarts the per-cell timer."""
+    seen = []
+
+    def new_unit(line):
+        fresh = line not in seen
+        seen.append(line)
+        return fresh
+
+    r = run("""
+        import os, time
+        os.write(3, b"unit cell:0\\n")
+        while True:
+            os.write(3, b"unit cell:0\\n"); time.sleep(0.1)
+    """, workdir, progress=new_unit, idle_s=1.0)
+    assert r.timed_out and r.killed_reason == "no progress for 1 s (cell timeout)"
+    assert r.wall_s < 2.5 and len(seen) >= 5
+
+
+# ---------------------------------------------------------- the job folder's quota
+
+FOLDER_ATTACKS = {  # code, limits, what it must print
+    # 1.1 GB in files under the per-file limit: the folder's byte quota stops it at 64 MB.
+    "bytes": ("""
+        import os
+        n = 0
+        try:
+            for i in range(140):
+                with open(f"f{i}.bin", "wb") as f:
+                    f.write(b"x" * (8 * 2**20)); n += 8
+        except OSError as e:
+            print("stopped", e.errno, "after", n, "MB")
+    """, {"disk_mb": 64, "file_mb": 16}, "stopped 28 after"),
+    # 150k empty files: the inode quota stops it.
+    "inodes": ("""
+        import os
+        n = 0
+        try:
+            for i in range(150000):
+                open(f"e{i}", "w").close(); n += 1
+        except OSError as e:
+            print("stopped", e.errno, "after", n, "files")
+    """, {"files": 1000}, "stopped 28 after 99"),
+    # A 1,200-deep tree: the run ends normally and the grader copes.
+    "deep": ("""
+        import os
+        for i in range(1200):
+            os.mkdir("d"); os.chdir("d")
+        print("made", len(os.getcwd().split("/")))
+    """, {}, "made "),
+}
+
+
+@pytest.mark.sandbox
+@needs_bwrap
+@pytest.mark.parametrize("case", sorted(FOLDER_ATTACKS))
+def test_job_folder_has_a_quota(workdir, case):
+    import shutil
+
+    code, limits, expected = FOLDER_ATTACKS[case]
+    r = run(code, workdir, **limits)
+    assert r.returncode == 0 and not r.killed_reason, r.stderr_tail
+    assert expected in r.stdout_tail, r.stdout_tail
+    if case == "bytes":
+        mb = int(r.stdout_tail.split()[3])
+        assert 48 <= mb <= 64
+        on_host = sum(f.stat().st_size for f in workdir.iterdir() if f.is_file())
+        assert on_host <= 64 * 2**20  # what reaches the host folder: at most the quota
+    if case == "inodes":
+        n = int(r.stdout_tail.split()[3])
+        assert 990 <= n < 1000
+        assert len(os.listdir(workdir)) <= 1001
+    if case == "deep":
+        depth = 0
+        d = workdir
+        while (d / "d").is_dir():
+            d, depth = d / "d", depth + 1
+        assert depth == 32  # copied back no deeper than jobfs.MAX_DEPTH
+        shutil.rmtree(workdir)  # and the caller can remove it as usual
+    assert no_process_of(UID_BASE)

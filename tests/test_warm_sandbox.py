@@ -13,15 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grade.engine import BOOT, grade_submission, sandbox_argv
+from autograder.grade.engine import grade_submission, sandbox_argv
 from autograder.grade.plan import load_plan
 from autograder.grade.submission import Submission
 from autograder.harness import wire
 from autograder.paths import PACKAGE, Course
-from autograder.sandbox import Limits, get_sandbox, seccomp, warm
+from autograder.sandbox import HarnessJob, Limits, get_sandbox, seccomp, warm
 from autograder.sandbox.bwrap import UID_BASE, BwrapSandbox
 from autograder.sandbox.limits import MemoryCgroup
-from autograder.sandbox.warm import WarmSandbox, imports_of
+from autograder.sandbox.preload import imports_of
+from autograder.sandbox.warm import WarmSandbox
 from tests.helpers import MINI, copy_course, with_answer
 
 _REASON = BwrapSandbox.unusable_reason()
@@ -49,8 +50,11 @@ def job(root: Path, *cells: str, name: str = "work") -> Path:
 
 
 def run(sb, work: Path, slot: int, progress=None, **limits):
+    """Run a job as the engine does: the harness command, with what its cells import."""
     limits.setdefault("wall_s", 30)
-    return sb.run(sandbox_argv(), work, Limits(**limits), slot=slot, on_progress=progress)
+    cells = json.loads((work / "job.json").read_text())["cells"]
+    harness = HarnessJob(preload=imports_of("\n".join(c["source"] for c in cells)))
+    return sb.run(sandbox_argv(), work, Limits(**limits), slot=slot, on_progress=progress, harness=harness)
 
 
 def _binds_under_tmp() -> list[str]:
@@ -125,7 +129,6 @@ def test_auto_is_warm_and_bwrap_stays_cold():
     assert get_sandbox("auto").name == "warm" and get_sandbox("warm").isolated
     assert get_sandbox("bwrap").name == "bwrap"
     assert get_sandbox("auto", preload=("numpy", "torch")).preload == ("numpy", "torch")
-    assert BOOT == warm.HARNESS_BOOT  # the engine's command is the one that runs warm
 
 
 def test_imports_of_finds_heavy_top_level_modules():
@@ -372,3 +375,82 @@ def test_nothing_outlives_a_killed_grader(tmp_path):
     while (uid_processes(UID_BASE + slot) or uid_processes(UID_BASE + slot + 1)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert uid_processes(UID_BASE + slot) == [] and uid_processes(UID_BASE + slot + 1) == []
+
+
+# ------------------------------------------------------------------ progress pipe
+
+PROGRESS_ATTACKS = {  # answer cell: (score, status)
+    # A `unit` line every 0.2 s, repeating the cell's own unit: the cell timer keeps running.
+    "repeat_unit": ("import os, time\nwhile True:\n    os.write(3, b'unit cell:1\\n'); time.sleep(0.2)\n",
+                    (0, "timeout")),
+    # Units that do not exist, or that lie ahead, then a hang: still the answer cell's timeout.
+    "fake_units": ("import os, time\nfor u in (b'cell:x', b'check:nope', b'cell:1', b'cell:-1'):\n"
+                   "    os.write(3, b'unit ' + u + b'\\n')\nwhile True:\n    time.sleep(0.2); os.write(3, b'unit cell:x\\n')\n",
+                   (0, "timeout")),
+    # A burst of progress lines within the pipe's budget, then an honest answer: full points.
+    "burst_then_correct": ("import os\nfor _ in range(10):\n    os.write(3, b'unit cell:0\\n' * 100)\n"
+                           "import numpy as np\ndef dot(a, b):\n    return float(np.sum(np.asarray(a) * np.asarray(b)))\n",
+                           (2, "graded")),
+    # A flood beyond the budget: the pipe is left unread, the cell stalls on its own writes
+    # and its timer (which the repeated lines do not restart) stops it.
+    "flood_then_correct": ("import os\nfor _ in range(200):\n    os.write(3, b'unit cell:0\\n' * 100)\n"
+                           "import numpy as np\ndef dot(a, b):\n    return float(np.sum(np.asarray(a) * np.asarray(b)))\n",
+                           (0, "timeout")),
+}
+
+
+@pytest.mark.parametrize("backend", ["bwrap", "warm"])
+def test_progress_lines_cannot_extend_a_cell_or_break_the_grader(tmp_path, backend):
+    course = Course(copy_course(MINI, tmp_path / "course", generated=False))
+    plan = load_plan(course, "mini")
+    source = json.loads(course.source_notebook("mini").read_text())
+    got = {}
+    for name, (code, _) in PROGRESS_ATTACKS.items():
+        path = tmp_path / "sub" / name / "mini.ipynb"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(with_answer(source, "dot", code)))
+        started = time.monotonic()
+        r = grade_submission(course, plan, Submission(name, path), get_sandbox(backend),
+                             Limits(wall_s=60, idle_s=2), slot=SLOT + 9)
+        got[name] = (r.score, r.status)
+        assert time.monotonic() - started < 20, name
+        assert not r.reason.startswith("the grader itself failed"), r.reason
+    assert got == {name: expected for name, (_, expected) in PROGRESS_ATTACKS.items()}
+
+
+# ------------------------------------------------------------------ the job folder's quota
+
+FOLDER_CASES = {  # cell, limits, what it must report on fd 1 (each cleans up, so the
+    # harness can still write its outcomes into the same quota)
+    "bytes": ("import os\nn = 0\ntry:\n    for i in range(140):\n        with open(f'f{i}.bin', 'wb') as f:\n"
+              "            f.write(b'x' * (8 * 2**20)); n += 8\nexcept OSError as e:\n"
+              "    os.write(1, f'stopped {e.errno} after {n} MB'.encode())\n"
+              "for i in range(140):\n    if os.path.exists(f'f{i}.bin'):\n        os.remove(f'f{i}.bin')\n",
+              {"disk_mb": 64, "file_mb": 16}, "stopped 28 after"),
+    "inodes": ("import os\nn = 0\ntry:\n    for i in range(150000):\n        open(f'e{i}', 'w').close(); n += 1\n"
+               "except OSError as e:\n    os.write(1, f'stopped {e.errno} after {n} files'.encode())\n"
+               "for i in range(n):\n    os.remove(f'e{i}')\n",
+               {"files": 1000}, "stopped 28 after 9"),
+    "deep": ("import os\nhere = os.getcwd()\nfor i in range(1200):\n    os.mkdir('d'); os.chdir('d')\n"
+             "os.chdir(here)\nos.write(1, b'made')\n", {}, "made"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOLDER_CASES))
+def test_job_folder_has_a_quota(tmp_path, case):
+    code, limits, expected = FOLDER_CASES[case]
+    slot = SLOT + 12
+    work = job(tmp_path, code)
+    r = run(WarmSandbox(), work, slot, **limits)
+    assert r.returncode == 0 and not r.killed_reason, r.stderr_tail
+    assert r.stdout_tail.startswith(expected), r.stdout_tail
+    assert (work / "outcomes.json").exists()
+    if case == "bytes":
+        assert 48 <= int(r.stdout_tail.split()[3]) <= 64
+    assert sorted(os.listdir(work)) == ["args.json", "args.npz", "autograder", "job.json",
+                                        "outcomes.json", "outcomes.npz"]
+    # The same zygote takes the next job, and no job folder or mount is left.
+    assert run(WarmSandbox(), job(tmp_path / "next", "x = 1"), slot).returncode == 0
+    assert uid_processes(UID_BASE + slot) == [zygote_pid(slot)]
+    mounts = [m for m in Path("/proc/self/mountinfo").read_text().splitlines() if f"/slot-{slot}-" in m]
+    assert mounts and not [m for m in mounts if "/job-" in m]

@@ -26,6 +26,7 @@ from autograder.grade.results import QuestionResult, SubmissionResult
 from autograder.grade.submission import InvalidSubmission, Submission, merge, read_notebook
 from autograder.harness import wire
 from autograder.paths import PACKAGE, Course
+from autograder.sandbox import HarnessJob, imports_of
 
 MAX_ATTEMPTS = 4  # a run, plus reruns that skip a cell or check that hung or crashed
 MAX_OUTCOME_BYTES = 600 * 2**20
@@ -130,24 +131,17 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
     skipped: dict[str, str] = {}
     problem = None
     deadline = time.monotonic() + limits.wall_s
-    # The progress pipe is the submission's to write: only the job's own units are believed.
-    units = {c["unit"] for c in job["job"]["cells"]} | {c["unit"] for c in job["job"]["checks"]} | {"write", "done"}
+    harness = HarnessJob(preload=imports_of("\n".join(str(c.get("source", "")) for c in job["job"]["cells"])))
     for _attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
-
-        def on_progress(line: str) -> None:
-            if isinstance(line, str) and line.startswith("unit "):
-                unit = line[5:].strip()
-                if unit in units:
-                    last["unit"] = unit
-
+        on_progress = progress_tracker(job["job"], last)
         job["job"]["skip"] = sorted(skipped)
         _fill(work, job)
         left = deadline - time.monotonic()
         if left <= 1:
             problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")
             break
-        run = sandbox.run(sandbox_argv(), work, _replace(limits, wall_s=left), slot, on_progress)
+        run = sandbox.run(sandbox_argv(), work, _replace(limits, wall_s=left), slot, on_progress, harness=harness)
         outcomes = _read_outcomes(work) if run.returncode == 0 and not run.timed_out else None
         if outcomes is not None:
             return outcomes, skipped, problem
@@ -158,6 +152,27 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
         skipped[unit] = why
         problem = ("timeout" if run.timed_out else "error", why)
     return None, skipped, problem or ("error", "the notebook could not be run")
+
+
+def progress_tracker(job: dict, last: dict):
+    """The sandbox's progress callback: a ``unit`` line counts only if it names a unit
+    of this job later than the current one (the harness runs them in order), so a
+    submission cannot invent units or restart its cell's timer by repeating a line.
+    Returns False for every other line (the sandbox then keeps the cell's timer)."""
+    order = [str(c.get("unit")) for c in job["cells"]] + [c["unit"] for c in job["checks"]]
+    order += ["write", "done"]
+    index = {unit: i for i, unit in enumerate(order)}
+    at = {"i": -1}
+
+    def on_progress(line: str) -> bool:
+        i = index.get(line[5:].strip()) if line.startswith("unit ") else None
+        if i is None or i <= at["i"]:
+            return False
+        at["i"] = i
+        last["unit"] = order[i]
+        return True
+
+    return on_progress
 
 
 def _why(run, unit: str | None) -> str:

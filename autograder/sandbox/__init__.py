@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from .limits import Limits, RunResult
+from .preload import HarnessJob, imports_of
 
-__all__ = ["Limits", "RunResult", "Sandbox", "SandboxUnavailable", "get_sandbox"]
+__all__ = ["HarnessJob", "Limits", "RunResult", "Sandbox", "SandboxUnavailable", "get_sandbox",
+           "imports_of"]
 
 INSTALL_HINT = ("install it with `scripts/install-system-deps.sh` (as root: apt-get "
                 "install bubblewrap), or pass --no-sandbox to run submissions "
@@ -37,17 +39,19 @@ class Sandbox(Protocol):
     isolated: bool
 
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult: ...
+            on_progress: Callable[[str], object] | None = None,
+            harness: HarnessJob | None = None) -> RunResult: ...
 
 
 def get_sandbox(name: str = "auto", preload: tuple[str, ...] | None = None) -> Sandbox:
     """"auto" and "warm": the warm bwrap backend, "bwrap": the cold one, both only if
     bwrap is usable, else SandboxUnavailable saying how to fix it; "none": no
-    isolation; "oci": podman/docker. ``preload``: modules the warm backend's zygote
-    imports (see warm.imports_of); other backends ignore it."""
+    isolation; "oci": podman/docker. ``preload``: modules every zygote of the warm
+    backend imports, besides each job's HarnessJob.preload; other backends ignore it."""
     if name in ("auto", "warm"):
         from .bwrap import BwrapSandbox
-        from .warm import DEFAULT_PRELOAD, WarmSandbox
+        from .preload import DEFAULT_PRELOAD
+        from .warm import WarmSandbox
         reason = BwrapSandbox.unusable_reason()
         if reason is not None:
             raise SandboxUnavailable(f"cannot sandbox submissions: {reason}; {INSTALL_HINT}")

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import seccomp
+from .jobfs import JobFolder, chown_tree
 from .limits import Limits, MiB, MemoryCgroup, RunResult, kill_pid, prlimit_args
 from .runner import clean_env, execute, fd_not_3
 
@@ -101,11 +102,12 @@ class BwrapSandbox:
 
     # -- command line --------------------------------------------------------
     def command(self, argv: list[str], workdir: Path, limits: Limits, slot: int,
-                fds: dict[str, int]) -> list[str]:
-        """The bwrap argv. ``fds``: read ends holding passwd, group, seccomp."""
+                fds: dict[str, int], source: Path | None = None) -> list[str]:
+        """The bwrap argv. ``fds``: read ends holding passwd, group, seccomp.
+        ``source``: what is bound at the workdir's path (default: the workdir)."""
         uid = self.uid_base + slot
         wd_dest = os.path.abspath(workdir)
-        wd_src = os.path.realpath(workdir)
+        wd_src = os.path.realpath(source or workdir)
         tmp_size = str(limits.memory_mb * MiB)
         a = [self.bwrap,
              "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -158,33 +160,23 @@ class BwrapSandbox:
 
     # -- run ---------------------------------------------------------------
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult:
-        if not 0 <= slot < MAX_SLOTS:
-            raise ValueError(f"slot must be in [0, {MAX_SLOTS})")
-        workdir = Path(workdir)
-        if workdir.is_symlink() or not workdir.is_dir():
-            raise ValueError(f"workdir must be an existing directory: {workdir}")
+            on_progress: Callable[[str], object] | None = None, harness=None) -> RunResult:
+        workdir = check_job(workdir, slot)
         uid = self.uid_base + slot
         owner = os.stat(workdir)
-        passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                  f"sandbox:x:{uid}:{uid}:sandbox:/tmp:/usr/sbin/nologin\n"
-                  f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
-        group = f"root:x:0:\nsandbox:x:{uid}:\nnogroup:x:65534:\n"
-        data = {"passwd": passwd.encode(), "group": group.encode()}
+        data = identity_files(uid)
         prog = seccomp.program()
         if prog is not None:
             data["seccomp"] = prog
         fds: dict[str, int] = {}
-        cgroup = None
+        cgroup = folder = None
         try:
-            for key, blob in data.items():  # small: fits in the pipe buffer
-                r, w = os.pipe()
-                fds[key] = r = fd_not_3(r)
-                os.write(w, blob)
-                os.close(w)
+            fds.update(data_fds(data))
             cgroup = MemoryCgroup.create(slot, limits.memory_mb)
-            cmd = self.command(argv, workdir, limits, slot, fds)
-            _chown_tree(workdir, uid, uid)
+            folder = JobFolder.make(workdir, uid, limits)
+            cmd = self.command(argv, workdir, limits, slot, fds, folder and folder.path)
+            if folder is None:
+                chown_tree(workdir, uid, uid)
             env = clean_env(argv[0], home="/tmp", tmp="/tmp")
             return execute(cmd, env=env, cwd=workdir, limits=limits,
                            on_progress=on_progress, cgroup=cgroup,
@@ -199,18 +191,46 @@ class BwrapSandbox:
                 os.close(fd)
             if cgroup is not None:
                 cgroup.remove()  # no-op when execute() already removed it
-            _chown_tree(workdir, owner.st_uid, owner.st_gid)
+            if folder is not None:
+                folder.close()
+            else:
+                chown_tree(workdir, owner.st_uid, owner.st_gid)  # bounded, iterative
 
 
-def _chown_tree(root: Path, uid: int, gid: int) -> None:
-    """lchown the tree (never follows the student's symlinks)."""
-    os.chown(root, uid, gid, follow_symlinks=False)
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            try:
-                os.chown(os.path.join(dirpath, name), uid, gid, follow_symlinks=False)
-            except OSError:
-                pass
+def check_job(workdir: Path, slot: int) -> Path:
+    """The slot and workdir a backend may use, or ValueError."""
+    if not 0 <= slot < MAX_SLOTS:
+        raise ValueError(f"slot must be in [0, {MAX_SLOTS})")
+    workdir = Path(workdir)
+    if workdir.is_symlink() or not workdir.is_dir():
+        raise ValueError(f"workdir must be an existing directory: {workdir}")
+    return workdir
+
+
+def identity_files(uid: int) -> dict[str, bytes]:
+    """/etc/passwd and /etc/group of the sandbox: root, the slot user, nobody."""
+    passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
+              f"sandbox:x:{uid}:{uid}:sandbox:/tmp:/usr/sbin/nologin\n"
+              f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+    group = f"root:x:0:\nsandbox:x:{uid}:\nnogroup:x:65534:\n"
+    return {"passwd": passwd.encode(), "group": group.encode()}
+
+
+def data_fds(data: dict[str, bytes]) -> dict[str, int]:
+    """A pipe per blob (small: fits in the pipe buffer), read ends off fd 3, for bwrap's
+    --ro-bind-data and --seccomp. The caller closes them."""
+    fds: dict[str, int] = {}
+    try:
+        for key, blob in data.items():
+            r, w = os.pipe()
+            fds[key] = fd_not_3(r)
+            os.write(w, blob)
+            os.close(w)
+    except BaseException:
+        for fd in fds.values():
+            os.close(fd)
+        raise
+    return fds
 
 
 def _uid_of(pid: int) -> int | None:

@@ -30,6 +30,8 @@ class Limits:
     memory_mb: int = 4096        # memory cgroup where writable, else RLIMIT_AS
     processes: int = 64          # RLIMIT_NPROC (non-root uid only; one uid per slot)
     file_mb: int = 64            # RLIMIT_FSIZE
+    disk_mb: int = 1024          # the job folder's tmpfs: bytes (charged to memory too)
+    files: int = 10000           # the job folder's tmpfs: inodes (files and directories)
     idle_s: float | None = None  # kill if no progress line for this long
 
 
@@ -43,9 +45,14 @@ class RunResult:
     stderr_tail: str
 
 
+def cpu_ceiling(limits: Limits) -> int:
+    """RLIMIT_CPU's soft limit in whole seconds (the hard one is a second more)."""
+    return max(1, int(limits.cpu_s + 0.999))
+
+
 def prlimit_args(limits: Limits, *, nproc: bool, address_space: bool) -> list[str]:
     """``prlimit`` options for the rlimits (soft:hard)."""
-    cpu = max(1, int(limits.cpu_s + 0.999))
+    cpu = cpu_ceiling(limits)
     # Soft limit sends SIGXCPU, the hard one a second later SIGKILL (for code
     # that ignores SIGXCPU).
     args = [f"--cpu={cpu}:{cpu + 1}",

@@ -21,7 +21,7 @@ class LocalSandbox:
     isolated = False
 
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult:
+            on_progress: Callable[[str], object] | None = None, harness=None) -> RunResult:
         workdir = Path(workdir)
         cgroup = MemoryCgroup.create(slot, limits.memory_mb)
         try:

@@ -1,8 +1,10 @@
 """OCI backend: the same command in the image built from ./Containerfile,
 with ``podman run`` or ``docker run``. For hosts where bwrap cannot be used.
 
-The host interpreter path in argv[0] does not exist in the image: a Python
-argv[0] is replaced by the image's interpreter. The progress channel is a FIFO
+The interpreter: an image built with the pinned environment (INSTALL_LOCK=1) has
+/opt/venv, and a Python argv[0] is replaced by its interpreter; an image built offline
+(INSTALL_LOCK=0, scripts/build-oci-image.sh) gets the host's interpreter and venv bound
+read-only at their own paths, as the bwrap backend does. The progress channel is a FIFO
 in the workdir (engines cannot pass a file descriptor), opened as fd 3 by the
 container's entry shell, so the child sees the same AUTOGRADER_PROGRESS_FD=3.
 """
@@ -16,13 +18,15 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from .bwrap import UID_BASE, _chown_tree
-from .limits import Limits, RunResult
+from .bwrap import UID_BASE, python_trees
+from .jobfs import chown_tree
+from .limits import Limits, RunResult, cpu_ceiling
 from .runner import clean_env, execute
 
 IMAGE = os.environ.get("AUTOGRADER_IMAGE", "la4ml-autograder:latest")
 IMAGE_PYTHON = "/opt/venv/bin/python"
 FIFO_NAME = ".autograder-progress"
+NOFILE = 4096  # podman's default exceeds the hard limit of hosts without CAP_SYS_RESOURCE
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,26 +45,57 @@ def find_engine() -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8)
+def image_has_venv(engine: str, image: str) -> bool:
+    """False for an image built with INSTALL_LOCK=0: bind the host's Python instead."""
+    try:
+        r = subprocess.run([engine, "image", "inspect", "-f",
+                            '{{index .Config.Labels "la4ml.install-lock"}}', image],
+                           capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    return r.returncode != 0 or r.stdout.strip() != "0"
+
+
+def runtime_args(engine: str) -> list[str]:
+    """crun refuses hybrid cgroup hosts (v1 controllers plus a v2 mount); runc copes."""
+    if (os.path.basename(engine) == "podman" and os.path.isdir("/sys/fs/cgroup/unified")
+            and os.path.ismount("/sys/fs/cgroup/unified") and shutil.which("runc")):
+        return ["--runtime", "runc"]
+    return []
+
+
 class OciSandbox:
     name = "oci"
     isolated = True
 
     def __init__(self, engine: str | None = None, image: str = IMAGE,
-                 uid_base: int = UID_BASE):
+                 uid_base: int = UID_BASE, host_python: bool | None = None):
+        """``host_python``: bind the host's interpreter and venv read-only (None: decide
+        from the image's la4ml.install-lock label)."""
         self.engine = engine
         self.image = image
         self.uid_base = uid_base
+        self.host_python = host_python
 
     def command(self, argv: list[str], workdir: Path, limits: Limits, slot: int,
                 name: str) -> list[str]:
         uid = self.uid_base + slot
         wd = os.path.abspath(workdir)
+        engine = self.engine or "docker"
         exe = argv[0]
-        if os.path.basename(exe).startswith("python"):
+        host_python = self.host_python
+        if host_python is None:
+            host_python = not image_has_venv(engine, self.image) if self.engine else False
+        binds: list[str] = []
+        if host_python:
+            for tree in python_trees(exe):
+                binds += ["-v", f"{tree}:{tree}:ro"]
+        elif os.path.basename(exe).startswith("python"):
             exe = IMAGE_PYTHON
-        cpu = max(1, int(limits.cpu_s + 0.999))
+        cpu = cpu_ceiling(limits)
         mem = f"{limits.memory_mb}m"
-        a = [self.engine or "docker", "run", "--name", name, "--init",
+        a = [engine, *runtime_args(engine), "run", "--name", name, "--init",
              "--network", "none", "--read-only",
              "--tmpfs", f"/tmp:rw,nosuid,nodev,size={mem}",
              "--memory", mem, "--memory-swap", mem,
@@ -69,9 +104,12 @@ class OciSandbox:
              "--security-opt", "no-new-privileges",
              "--ulimit", f"cpu={cpu}:{cpu + 1}",
              "--ulimit", f"fsize={limits.file_mb * 1024 * 1024}",
+             "--ulimit", f"nproc={limits.processes}:{limits.processes}",
+             "--ulimit", f"nofile={NOFILE}:{NOFILE}",
              "--ulimit", "core=0",
+             *binds,
              "-v", f"{wd}:{wd}:rw", "-w", wd]
-        env = clean_env(IMAGE_PYTHON, home="/tmp", tmp="/tmp")
+        env = clean_env(exe if host_python else IMAGE_PYTHON, home="/tmp", tmp="/tmp")
         for k, v in sorted(env.items()):
             a += ["-e", f"{k}={v}"]
         a += ["--entrypoint", "/bin/sh", self.image,
@@ -80,7 +118,7 @@ class OciSandbox:
         return a
 
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult:
+            on_progress: Callable[[str], object] | None = None, harness=None) -> RunResult:
         engine = self.engine or find_engine()
         if engine is None:
             raise RuntimeError("no container engine (podman or docker) answers")
@@ -97,7 +135,7 @@ class OciSandbox:
             subprocess.run([engine, "kill", name], capture_output=True, timeout=30)
 
         try:
-            _chown_tree(workdir, uid, uid)
+            chown_tree(workdir, uid, uid)
             result = execute(self.command(argv, workdir, limits, slot, name),
                              env=dict(os.environ), cwd=workdir, limits=limits,
                              on_progress=on_progress, rlimits=None,
@@ -111,4 +149,4 @@ class OciSandbox:
         finally:
             subprocess.run([engine, "rm", "-f", name], capture_output=True, timeout=60)
             fifo.unlink(missing_ok=True)
-            _chown_tree(workdir, owner.st_uid, owner.st_gid)
+            chown_tree(workdir, owner.st_uid, owner.st_gid)

@@ -3,15 +3,18 @@ modules, and forks one child per job. Same isolation as the bwrap backend, minus
 ~0.3 s (numpy) to ~3 s (torch) of interpreter start and imports per run.
 
     sb = get_sandbox("warm")        # what "auto" gives when bwrap is usable
-    sb.run(sandbox_argv(), workdir, limits, slot, on_progress)   # as any backend
+    sb.run(sandbox_argv(), workdir, limits, slot, on_progress,
+           harness=HarnessJob(preload=("torch",)))                # as any backend
 
-Only the engine's harness command (``HARNESS_BOOT``) runs warm; any other command,
-and every run when no memory cgroup is writable, runs on the cold bwrap backend.
+Only a run the engine marks as its harness (``harness=HarnessJob(...)``) runs warm: the
+zygote calls ``autograder.harness.run.main`` on the job folder itself. Any other
+command, and every run when no memory cgroup is writable, runs on the cold bwrap backend.
 
 How a run goes (the trusted side is this module, as root; the zygote and the jobs run
 as the slot uid 61000+slot with no capabilities, seccomp, no network):
 
-* zygote: started through the bwrap command line (``BwrapSandbox.command``) with
+* zygote (zygote.py, copied into the slot folder): started through the bwrap command
+  line (``BwrapSandbox.command``) with
   ``--as-pid-1`` and the stricter seccomp filter (``seccomp.program(warm=True)``).
   Its one writable bind is a fresh slot directory (root-owned 0711, made per zygote
   with a random name under a root-only 0700 base, never under /tmp) holding a copy
@@ -19,27 +22,28 @@ as the slot uid 61000+slot with no capabilities, seccomp, no network):
   neither ptrace it nor open /proc/1/{mem,fd,environ}), is PID 1 of its namespace
   (signals from the jobs, kill(-1) included, never reach it), imports the preload
   modules and the harness, then waits for commands on a SOCK_SEQPACKET socket.
-* job: the trusted side copies the caller's workdir (regular files only) into a new
-  job folder ``job-<128 random bits>`` (mkdir fails if it exists), chowns only that
-  folder to the slot uid, makes pipes and a per-job memory cgroup, and sends "run"
+* job: the trusted side mounts a tmpfs with a byte and inode quota (jobfs.py) on a new
+  job folder ``job-<128 random bits>`` (mkdir fails if it exists; the slot folder is a
+  shared mount, so the tmpfs appears in the zygote's namespace too), copies the caller's
+  workdir into it (regular files only, owned by the slot uid), makes pipes and a per-job memory cgroup, and sends "run"
   with the pipe ends (SCM_RIGHTS). The zygote forks; the child (new session) blocks
   on a go byte; the trusted side writes the child's host pid into the job cgroup,
   checks it is there, sends go. The child sets RLIMIT_CPU/FSIZE/NPROC/CORE, moves
   stdout/stderr/progress to 1/2/3, chdirs into the job folder and runs the harness's
   ``main(job_folder)``. Wall, idle and CPU time, memory (cgroup OOM) are judged as in
-  runner.execute; the progress lines on fd 3 reach ``on_progress``.
+  every backend (supervise.watch); the progress lines on fd 3 reach ``on_progress``.
 * after the job: every process in the job cgroup is SIGKILLed (double-forked daemons
   included), then the zygote reaps and reports (no other process in its namespace, no
   SysV IPC object), /tmp and /dev/shm of the namespace are wiped (fd-based, no symlink
   followed, bounded), the zygote's rlimits/nice/affinity/scheduling/ioprio are compared
   with their values at start (a job could change some of them), outcomes.json/.npz
-  are copied back (O_NOFOLLOW, regular files, size-capped) and the job folder is
-  deleted. Anything unexpected, a dead zygote, or ``MAX_JOBS`` jobs: the zygote is
+  are copied back (O_NOFOLLOW, regular files, size-capped) and the job's tmpfs is
+  unmounted. The checks from outside are in tamper.py. Anything unexpected, a dead zygote, or ``MAX_JOBS`` jobs: the zygote is
   killed (its whole PID namespace dies with it) and the next run starts a fresh one.
 
-Preload: ``WarmSandbox(preload=...)`` (default numpy) plus, with ``learn`` (default), the
-allow-listed heavy modules (HEAVY_MODULES) that the job's cells import, read from the
-engine's job.json: a zygote is restarted with the union when a job needs one it lacks.
+Preload (preload.py): ``WarmSandbox(preload=...)`` (default numpy) plus the job's
+``HarnessJob.preload``, which the engine computes from the cells it sends: a zygote is
+restarted with the union when a job needs one it lacks.
 If the grader dies, the zygote reads EOF on its socket and exits, and as PID 1 takes its
 whole namespace with it (bwrap's PDEATHSIG cannot reach the slot uid from root).
 
@@ -49,847 +53,21 @@ itself allocates.
 """
 from __future__ import annotations
 
-import array
-import ast
 import atexit
-import ctypes
-import hashlib
-import json
-import logging
 import os
-import platform
-import queue
-import re
 import secrets
-import selectors
-import shutil
-import signal
-import socket
-import stat
-import subprocess
 import threading
 import time
 from pathlib import Path
 from typing import Callable
 
-from autograder import course_settings
+from .bwrap import BwrapSandbox, check_job
+from .jobfs import remove_tree, sweep_stale
+from .limits import Limits, MemoryCgroup, RunResult
+from .preload import DEFAULT_PRELOAD, HEAVY_MODULES, HarnessJob
+from .slot import MAX_JOBS, OUTCOME_CAPS, Zygote, ZygoteError, harness_digest, log_once
 
-from . import seccomp
-from .bwrap import MAX_SLOTS, BwrapSandbox, _chown_tree
-from .limits import Limits, MemoryCgroup, RunResult, kill_pid
-from .runner import EXIT_GRACE_S, _drain, _Progress, _Tail, clean_env, fd_not_3
-
-log = logging.getLogger(__name__)
-
-# The engine's sandbox command (autograder.grade.engine.BOOT); only it runs warm.
-HARNESS_BOOT = ("import os, sys; sys.path.insert(0, os.getcwd()); "
-                "from autograder.harness.run import main; sys.exit(main('.'))")
-HEAVY_MODULES = course_settings.preload_modules()  # the course's grading packages, by import name
-# What preloading a module imports (the slow parts students use).
-_PRELOAD_IMPORTS = {"numpy": ("numpy",), "scipy": ("scipy", "scipy.linalg", "scipy.sparse"),
-                    "torch": ("torch",), "sklearn": ("sklearn", "sklearn.base"),
-                    "matplotlib": ("matplotlib", "matplotlib.pyplot"), "pandas": ("pandas",)}
-DEFAULT_PRELOAD = ("numpy",)
-MAX_JOBS = 50              # then a fresh zygote anyway
 MAX_ZYGOTES = max(4, 2 * (os.cpu_count() or 1))  # idle zygotes beyond this are stopped
-BOOT_TIMEOUT_S = 180.0
-REPLY_TIMEOUT_S = 10.0
-ZYGOTE_NPROC = 4096        # the zygote's RLIMIT_NPROC; each job lowers its own
-OUTCOME_CAPS = {"outcomes.json": 16 * 2**20, "outcomes.npz": 600 * 2**20}
-WIPE_MAX_ENTRIES = 20000
-HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
-
-_logged: set[str] = set()
-_logged_lock = threading.Lock()
-
-
-def _log_once(key: str, message: str) -> None:
-    with _logged_lock:
-        if key in _logged:
-            return
-        _logged.add(key)
-    log.warning(message)
-
-
-# --------------------------------------------------------------------------- imports
-
-
-_MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
-_IMPORT_LINE = re.compile(r"^\s*(?:from\s+([A-Za-z_]\w*)|import\s+([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*))",
-                          re.M)
-
-
-def imports_of(source_code: str) -> tuple[str, ...]:
-    """The heavy scientific modules (HEAVY_MODULES, in that order) that ``source_code``
-    imports, by top-level name: ``import torch.nn as nn`` gives torch."""
-    text = _MAGIC.sub(lambda m: f"{m.group(1)}pass", source_code[: 2 * 2**20])
-    found: set[str] = set()
-    try:
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.Import):
-                found.update(a.name.split(".")[0] for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        for m in _IMPORT_LINE.finditer(text):
-            if m.group(1):
-                found.add(m.group(1))
-            else:
-                found.update(n.strip().split(".")[0] for n in m.group(2).split(","))
-    return tuple(m for m in HEAVY_MODULES if m in found)
-
-
-def _job_imports(workdir: Path) -> tuple[str, ...]:
-    """Heavy modules the job's cells import (job.json was written by the engine)."""
-    try:
-        fd = os.open(workdir / "job.json", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return ()
-            raw = fh.read(8 * 2**20 + 1)
-        if len(raw) > 8 * 2**20:
-            return ()
-        cells = json.loads(raw).get("cells", [])
-        return imports_of("\n".join(str(c.get("source", "")) for c in cells if isinstance(c, dict)))
-    except (OSError, ValueError, AttributeError):
-        return ()
-
-
-# ---------------------------------------------------------------------- the zygote
-
-ZYGOTE_SOURCE = r'''
-"""The warm sandbox's zygote (runs as the slot uid, PID 1 of its namespace)."""
-import array, atexit, ctypes, fcntl, json, os, resource, select, signal, socket, sys, threading, traceback
-
-SLOT, CTL_FD, PRELOAD = sys.argv[1], int(sys.argv[2]), [m for m in sys.argv[3].split(",") if m]
-libc = ctypes.CDLL(None, use_errno=True)
-if libc.prctl(4, 0, 0, 0, 0) != 0:               # PR_SET_DUMPABLE 0: no ptrace, no /proc/1/mem
-    sys.exit("cannot clear PR_SET_DUMPABLE")
-signal.signal(signal.SIGINT, signal.SIG_DFL)      # PID 1 with no handler: jobs cannot signal it
-ctl = socket.socket(fileno=CTL_FD)
-sys.path.insert(0, os.path.join(SLOT, "lib"))  # the harness (root's, read-only)
-failed = {}
-for name in PRELOAD:
-    try:
-        __import__(name)
-    except BaseException as exc:
-        failed[name] = f"{type(exc).__name__}: {exc}"[:300]
-import autograder.harness.run as harness_run
-import autograder.harness.probes_all  # noqa: F401
-
-
-def tasks():
-    return len(os.listdir("/proc/self/task"))
-
-
-def send(doc):
-    ctl.send(json.dumps(doc).encode())
-
-
-def recv():
-    fds = array.array("i")
-    msg, anc, _flags, _addr = ctl.recvmsg(65536, socket.CMSG_SPACE(8 * fds.itemsize))
-    for level, kind, data in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
-    if not msg:
-        os._exit(0)  # the grader is gone
-    return json.loads(msg), list(fds)
-
-
-def reap(pid=None):
-    """Reap every finished child; with pid, block until that one ends."""
-    while True:
-        try:
-            got, status, ru = os.wait4(-1, 0 if pid else os.WNOHANG)
-        except ChildProcessError:
-            return None
-        if got == 0:
-            return None
-        if pid is not None and got == pid:
-            return status, ru.ru_utime + ru.ru_stime
-
-
-def child(doc, fds, ntasks):
-    try:
-        ctl.close()
-        out, err, prog, go = (fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in fds)
-        for fd in fds:
-            os.close(fd)
-        os.setsid()
-        if os.read(go, 1) != b"g":
-            os._exit(125)
-        null = os.open("/dev/null", os.O_RDONLY)
-        for src, dest in ((null, 0), (out, 1), (err, 2), (prog, 3)):
-            os.dup2(src, dest)
-        os.closerange(4, 1 << 20)
-        lim = doc["limits"]
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (lim["fsize"], lim["fsize"]))
-        resource.setrlimit(resource.RLIMIT_NPROC, (lim["nproc"] + ntasks, lim["nproc"] + ntasks))
-        resource.setrlimit(resource.RLIMIT_CPU, (lim["cpu"], lim["cpu"] + 1))
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        work = doc["dir"]
-        os.chdir(work)
-        sys.path.insert(0, work)
-        sys.argv[:] = ["-c"]
-        if "numpy" in sys.modules:
-            sys.modules["numpy"].random.seed()  # not the zygote's state (random reseeds at fork)
-    except BaseException:
-        os._exit(126)
-    try:
-        code = harness_run.main(work)
-    except SystemExit as exc:
-        code = exc.code
-    except BaseException:
-        traceback.print_exc()
-        code = 1
-    # What the interpreter does when it exits: threads, atexit, flush.
-    for step in (getattr(threading, "_shutdown", None), atexit._run_exitfuncs):
-        try:
-            step and step()
-        except BaseException:
-            pass
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        try:
-            print(code, file=sys.stderr)
-        except BaseException:
-            pass
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BaseException:
-            pass
-    os._exit(code & 0xFF)
-
-
-send({"op": "ready", "failed": failed, "tasks": tasks()})
-while True:
-    doc, fds = recv()
-    op = doc.get("op")
-    if op == "run" and len(fds) == 4:
-        ntasks = tasks()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                child(doc, fds, ntasks)
-            finally:
-                os._exit(127)
-        for fd in fds:
-            os.close(fd)
-        send({"op": "pid", "pid": pid})
-        # Wait for the job to end, or for the grader to go away (EOF: the grader died;
-        # exiting as PID 1 makes the kernel kill every process of the namespace).
-        ended = os.pidfd_open(pid)
-        poller = select.poll()
-        poller.register(ended, select.POLLIN)
-        poller.register(ctl.fileno(), select.POLLIN)
-        while True:
-            ready = {fd for fd, _ in poller.poll()}
-            if ctl.fileno() in ready:
-                os._exit(0)  # the grader sends nothing while a job runs
-            if ended in ready:
-                break
-        os.close(ended)
-        status, cpu = reap(pid) or (None, 0.0)
-        send({"op": "exit", "status": status, "cpu": cpu})
-    elif op == "clean":
-        reap()
-        others = sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and p != "1")
-        ipc = []
-        for kind in ("shm", "sem", "msg"):
-            try:
-                with open(f"/proc/sysvipc/{kind}") as fh:
-                    if len(fh.read().splitlines()) > 1:
-                        ipc.append(kind)
-            except OSError:
-                pass
-        send({"op": "clean", "others": others, "ipc": ipc, "tasks": tasks()})
-    elif op == "quit":
-        os._exit(0)
-    else:
-        for fd in fds:
-            os.close(fd)
-        send({"op": "error", "what": str(op)})
-'''
-
-
-class ZygoteError(RuntimeError):
-    """The zygote could not start or stopped answering: run cold instead."""
-
-
-def _digest(files: list[Path]) -> str:
-    h = hashlib.sha256()
-    for f in sorted(files):
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def _harness_files() -> list[Path]:
-    return sorted(HARNESS_DIR.glob("*.py"))
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def _ioprio(pid: int) -> int | None:
-    if platform.machine() not in ("x86_64", "AMD64"):
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.syscall(252, 1, pid)  # ioprio_get(IOPRIO_WHO_PROCESS, pid)
-    except (OSError, AttributeError):
-        return None
-
-
-def _attributes(pid: int) -> dict:
-    """What a same-uid job could change about the zygote (and so about later jobs)."""
-    stat_fields = _read(f"/proc/{pid}/stat").rpartition(")")[2].split()
-    status = {k: v.strip() for k, _, v in (line.partition(":") for line in _read(f"/proc/{pid}/status").splitlines())}
-    return {
-        "limits": _read(f"/proc/{pid}/limits"),
-        "sched": [stat_fields[i] for i in (15, 16, 37, 38)] if len(stat_fields) > 38 else None,
-        "status": {k: status.get(k) for k in ("Uid", "Gid", "Groups", "CapEff", "CapBnd", "NoNewPrivs",
-                                              "Seccomp", "Cpus_allowed_list", "Mems_allowed_list")},
-        "oom_score_adj": _read(f"/proc/{pid}/oom_score_adj"),
-        "timerslack_ns": _read(f"/proc/{pid}/timerslack_ns"),
-        "ioprio": _ioprio(pid),
-    }
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in _read(f"/proc/{pid}/task/{pid}/children").split()]
-    except ValueError:
-        return []
-
-
-def _start_time(pid: int) -> str | None:
-    fields = _read(f"/proc/{pid}/stat").rpartition(")")[2].split()
-    return fields[19] if len(fields) > 19 else None
-
-
-def _ns_pid(host_pid: int) -> tuple[int | None, int | None]:
-    """(parent host pid, pid in its own namespace) of a host pid."""
-    ppid = nspid = None
-    for line in _read(f"/proc/{host_pid}/status").splitlines():
-        if line.startswith("PPid:"):
-            ppid = int(line.split()[1])
-        elif line.startswith("NSpid:"):
-            nspid = int(line.split()[-1])
-    return ppid, nspid
-
-
-def _wipe(path: str) -> bool:
-    """Empty a directory without following symlinks or crossing mounts. False if it
-    could not (too deep, too many entries): the caller then discards the whole namespace.
-    The sandbox's own read-only binds may sit inside (a venv under /tmp, say): they and
-    the directories holding them are left in place, everything else goes."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        return _wipe_fd(fd, os.fstat(fd).st_dev, [WIPE_MAX_ENTRIES], 0) is not None
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-def _wipe_fd(fd: int, dev: int, budget: list[int], depth: int) -> bool | None:
-    """Wipe what is in ``fd``; None on failure, else whether a mount was kept inside."""
-    if depth > 32:
-        return None
-    with os.scandir(fd) as it:
-        entries = list(it)
-    kept = False
-    for entry in entries:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return None
-        st = entry.stat(follow_symlinks=False)
-        if st.st_dev != dev:
-            if not stat.S_ISDIR(st.st_mode):
-                return None
-            kept = True  # a bind mount of the sandbox (read-only): not the job's to leave
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            sub = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            try:
-                if os.fstat(sub).st_ino != st.st_ino:
-                    return None
-                inner = _wipe_fd(sub, dev, budget, depth + 1)
-            finally:
-                os.close(sub)
-            if inner is None:
-                return None
-            if inner:
-                kept = True
-            else:
-                os.rmdir(entry.name, dir_fd=fd)
-        else:
-            os.unlink(entry.name, dir_fd=fd)
-    return kept
-
-
-def _remove_tree(path: Path) -> None:
-    try:
-        shutil.rmtree(path)
-    except FileNotFoundError:
-        pass
-    except (OSError, RecursionError):
-        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], capture_output=True)
-
-
-def _copy_in(src: Path, dest: Path) -> None:
-    """The caller's workdir into the job folder: directories and regular files only."""
-    for dirpath, dirnames, filenames in os.walk(src):
-        rel = Path(dirpath).relative_to(src)
-        for d in list(dirnames):
-            if os.path.islink(os.path.join(dirpath, d)):
-                dirnames.remove(d)
-            else:
-                os.mkdir(dest / rel / d, 0o755)
-        for name in filenames:
-            try:
-                fd = os.open(os.path.join(dirpath, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            except OSError:
-                continue  # a symlink, or gone
-            with os.fdopen(fd, "rb") as fin:
-                info = os.fstat(fin.fileno())
-                if not stat.S_ISREG(info.st_mode):
-                    continue
-                out = os.open(dest / rel / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-                              stat.S_IMODE(info.st_mode) & 0o755 | 0o600)
-                with os.fdopen(out, "wb") as fout:
-                    shutil.copyfileobj(fin, fout, 1 << 20)
-
-
-def _copy_out(job_fd: int, workdir: Path) -> None:
-    """outcomes.json/.npz back to the caller: plain files of a sane size, never a link."""
-    for name, cap in OUTCOME_CAPS.items():
-        try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=job_fd)
-        except OSError:
-            continue
-        with os.fdopen(fd, "rb") as fin:
-            info = os.fstat(fin.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
-                continue
-            dest = workdir / name
-            if dest.is_symlink() or dest.exists():
-                dest.unlink()
-            out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            with os.fdopen(out, "wb") as fout:
-                left = cap + 1
-                while left > 0:
-                    chunk = fin.read(min(1 << 20, left))
-                    if not chunk:
-                        break
-                    fout.write(chunk)
-                    left -= len(chunk)
-
-
-def _recv(sock: socket.socket, timeout: float) -> dict | None:
-    """One message from the zygote; None on EOF or timeout."""
-    sock.settimeout(timeout)
-    try:
-        data = sock.recv(65536)
-    except (socket.timeout, OSError):
-        return None
-    finally:
-        sock.settimeout(None)
-    if not data:
-        return None
-    try:
-        doc = json.loads(data)
-    except ValueError:
-        return None
-    return doc if isinstance(doc, dict) else None
-
-
-# --------------------------------------------------------------------- one zygote
-
-
-class _Spawner:
-    """A daemon thread that lives as long as the process and starts the zygotes: bwrap
-    --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that started it exits,
-    and the engine's worker threads come and go. The zygote itself notices the grader's
-    death by EOF on its socket (a PDEATHSIG from root's bwrap to the slot uid is refused)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.jobs: "queue.Queue | None" = None
-
-    def __call__(self, fn, *args, **kwargs):
-        with self.lock:
-            if self.jobs is None:
-                self.jobs = queue.Queue()
-                threading.Thread(target=self._serve, name="warm-sandbox-spawner", daemon=True).start()
-        done = threading.Event()
-        box: dict = {}
-        self.jobs.put((fn, args, kwargs, box, done))
-        done.wait()
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-    def _serve(self) -> None:
-        while True:
-            fn, args, kwargs, box, done = self.jobs.get()
-            try:
-                box["value"] = fn(*args, **kwargs)
-            except BaseException as exc:  # handed to the caller
-                box["error"] = exc
-            done.set()
-
-
-_spawn = _Spawner()
-
-
-class _Zygote:
-    """One slot's zygote. Used by one run at a time (``lock``)."""
-
-    def __init__(self, slot: int, base: Path, bwrap: BwrapSandbox):
-        self.slot, self.base, self.bwrap = slot, base, bwrap
-        self.uid = bwrap.uid_base + slot
-        self.lock = threading.Lock()
-        self.proc: subprocess.Popen | None = None
-        self.started: str | None = None
-        self.sock: socket.socket | None = None
-        self.host_pid: int | None = None
-        self.dir: Path | None = None
-        self.dir_fd: int | None = None
-        self.key: tuple | None = None
-        self.memory_mb = 0
-        self.preload: tuple[str, ...] = ()
-        self.jobs = 0
-        self.broken = ""
-        self.tasks = 1
-        self.attrs: dict | None = None
-        self.last_used = time.monotonic()
-
-    # -- life ----------------------------------------------------------------
-    def alive(self) -> bool:
-        return (self.proc is not None and self.proc.poll() is None and not self.broken
-                and self.host_pid is not None and Path(f"/proc/{self.host_pid}").exists())
-
-    def start(self, python: str, preload: tuple[str, ...], memory_mb: int, harness: str) -> None:
-        self.stop()
-        began = time.monotonic()
-        self.dir = self.base / f"slot-{self.slot}-{secrets.token_hex(8)}"
-        os.mkdir(self.dir, 0o711)
-        os.chmod(self.dir, 0o711)  # root's: the slot uid can enter, not list or write
-        lib = self.dir / "lib"  # listable (the import system lists directories)
-        for d in (lib, lib / "autograder", lib / "autograder" / "harness"):
-            os.mkdir(d)
-            os.chmod(d, 0o755)
-        (lib / "autograder" / "__init__.py").write_text("")
-        for f in _harness_files():
-            shutil.copy(f, lib / "autograder" / "harness" / f.name)
-        (self.dir / "zygote.py").write_text(ZYGOTE_SOURCE)
-        for f in self.dir.rglob("*.py"):
-            os.chmod(f, 0o644)
-        self.dir_fd = os.open(self.dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        mods = [m for name in preload for m in _PRELOAD_IMPORTS.get(name, (name,))]
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        theirs_fd = fd_not_3(os.dup(theirs.fileno()))
-        theirs.close()
-        fds: dict[str, int] = {}
-        passwd = (f"root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                  f"sandbox:x:{self.uid}:{self.uid}:sandbox:/tmp:/usr/sbin/nologin\n"
-                  f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
-        group = f"root:x:0:\nsandbox:x:{self.uid}:\nnogroup:x:65534:\n"
-        data = {"passwd": passwd.encode(), "group": group.encode()}
-        prog = seccomp.program(warm=True)
-        if prog is not None:
-            data["seccomp"] = prog
-        logf = None
-        try:
-            for key, blob in data.items():
-                r, w = os.pipe()
-                fds[key] = fd_not_3(r)
-                os.write(w, blob)
-                os.close(w)
-            argv = [python, "-I", str(self.dir / "zygote.py"), str(self.dir), str(theirs_fd), ",".join(mods)]
-            # /tmp and /dev/shm: tmpfs of this size; what a job writes there is charged
-            # to its memory cgroup, and wiped after it.
-            cmd = self.bwrap.command(argv, self.dir, Limits(memory_mb=memory_mb), self.slot, fds)
-            cmd.insert(1, "--as-pid-1")  # the zygote is PID 1: no job can signal it
-            full = ["prlimit", "--core=0", f"--nproc={ZYGOTE_NPROC}", "--", *cmd]
-            logf = open(self.base / f"{self.dir.name}.log", "wb")
-            # From the spawner thread: bwrap's --die-with-parent follows the thread that
-            # started it, and the zygote must outlive the engine's worker threads.
-            self.proc = _spawn(subprocess.Popen, full, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
-                               cwd=self.dir, env=clean_env(python, home="/tmp", tmp="/tmp"),
-                               pass_fds=(*fds.values(), theirs_fd), start_new_session=True)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            for fd in fds.values():
-                os.close(fd)
-            os.close(theirs_fd)
-            if logf is not None:
-                logf.close()
-        self.sock = ours
-        ready = _recv(ours, BOOT_TIMEOUT_S)
-        if not ready or ready.get("op") != "ready":
-            tail = _read(str(self.base / f"{self.dir.name}.log"))[-2000:]
-            self.stop()
-            raise ZygoteError(f"the warm sandbox did not start: {tail.strip() or 'no answer'}")
-        kids = _children(self.proc.pid)
-        if len(kids) != 1 or _ns_pid(kids[0]) != (self.proc.pid, 1):
-            self.stop()
-            raise ZygoteError("cannot find the warm sandbox's process")
-        self.host_pid = kids[0]
-        self.started = _start_time(self.host_pid)
-        if ready.get("failed"):
-            _log_once(f"preload:{sorted(ready['failed'])}",
-                      f"warm sandbox: could not preload {ready['failed']}; jobs import them themselves")
-        self.tasks = int(ready.get("tasks", 1))
-        self.key = (python, harness)
-        self.memory_mb = memory_mb
-        self.preload = tuple(preload)
-        self.jobs = 0
-        self.broken = ""
-        if not (self._wipe_tmp()):
-            self.stop()
-            raise ZygoteError("cannot clear the warm sandbox's /tmp")
-        self.attrs = _attributes(self.host_pid)
-        log.info("warm sandbox slot %s: zygote started in %.2f s (preloaded: %s)", self.slot,
-                 time.monotonic() - began, ", ".join(self.preload) or "nothing")
-
-    def stop(self) -> None:
-        if self.host_pid is not None:
-            started = self.started  # never a recycled pid: same pid, same start time
-            kill_pid(self.host_pid, lambda p: started is not None and _start_time(p) == started)
-        if self.proc is not None:
-            try:  # bwrap exits once its child (the zygote) is dead, and reaps it
-                self.proc.wait(timeout=2 if self.host_pid is not None else 0.01)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-                try:
-                    self.proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    pass
-        if self.sock is not None:
-            self.sock.close()
-        if self.dir_fd is not None:
-            os.close(self.dir_fd)
-        if self.dir is not None:
-            _remove_tree(self.dir)
-            try:
-                (self.base / f"{self.dir.name}.log").unlink()
-            except OSError:
-                pass
-        self.proc = self.sock = self.host_pid = self.dir = self.dir_fd = None
-        self.key, self.attrs = None, None
-
-    def _wipe_tmp(self) -> bool:
-        return all(_wipe(f"/proc/{self.host_pid}/root{d}") for d in ("/tmp", "/dev/shm"))
-
-    # -- one job -------------------------------------------------------------
-    def run_job(self, workdir: Path, limits: Limits, on_progress, cgroup: MemoryCgroup) -> RunResult:
-        start = time.monotonic()
-        self.jobs += 1
-        self.last_used = start
-        name = f"job-{secrets.token_hex(16)}"
-        os.mkdir(name, 0o700, dir_fd=self.dir_fd)  # fails if it exists; never follows a link
-        job_fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.dir_fd)
-        job_dir = self.dir / name
-        try:
-            _copy_in(workdir, job_dir)
-            _chown_tree(job_dir, self.uid, self.uid)
-            result = self._execute(job_dir, limits, on_progress, cgroup, start)
-            if self.alive():
-                self._after_job()
-            _copy_out(job_fd, workdir)
-            return result
-        finally:
-            os.close(job_fd)
-            _remove_tree(job_dir)
-            if job_dir.exists():
-                self.broken = "the job folder could not be removed"
-
-    def _after_job(self) -> None:
-        """The zygote must be exactly as it was before the job, or it goes."""
-        doc = None
-        deadline = time.monotonic() + 2.0
-        while True:
-            try:
-                self.sock.send(json.dumps({"op": "clean"}).encode())
-            except OSError:
-                break
-            doc = _recv(self.sock, REPLY_TIMEOUT_S)
-            if not doc or doc.get("op") != "clean" or not doc.get("others") or time.monotonic() > deadline:
-                break
-            time.sleep(0.01)  # killed processes still being reaped
-        if not doc or doc.get("op") != "clean":
-            self.broken = "the zygote did not answer after the job"
-        elif doc.get("others"):
-            self.broken = f"processes left in the namespace: {doc['others'][:10]}"
-        elif doc.get("ipc"):
-            self.broken = f"SysV IPC objects left: {doc['ipc']}"
-        elif doc.get("tasks") != self.tasks:
-            self.broken = "the zygote's thread count changed"
-        elif not self._wipe_tmp():
-            self.broken = "/tmp or /dev/shm could not be cleared"
-        elif _attributes(self.host_pid) != self.attrs:
-            self.broken = "the zygote's limits or scheduling were changed"
-        if self.broken:
-            log.info("warm sandbox slot %s: restarting the zygote: %s", self.slot, self.broken)
-
-    def _execute(self, job_dir: Path, limits: Limits, on_progress, cgroup: MemoryCgroup,
-                 start: float) -> RunResult:
-        progress = _Progress(on_progress)
-        out, err = _Tail(), _Tail()
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        prog_r, prog_w = os.pipe()
-        go_r, go_w = os.pipe()
-        mine = [out_r, err_r, prog_r, go_w]
-        job = {"op": "run", "dir": str(job_dir),
-               "limits": {"cpu": max(1, int(limits.cpu_s + 0.999)), "fsize": limits.file_mb * 2**20,
-                          "nproc": limits.processes}}
-        try:
-            self.sock.sendmsg([json.dumps(job).encode()],
-                              [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [out_w, err_w, prog_w, go_r]))])
-        except OSError:
-            reply = None
-        else:
-            reply = _recv(self.sock, REPLY_TIMEOUT_S)
-        finally:
-            for fd in (out_w, err_w, prog_w, go_r):
-                os.close(fd)
-        if not reply or reply.get("op") != "pid" or not isinstance(reply.get("pid"), int):
-            for fd in mine:
-                os.close(fd)
-            self.broken = "no answer to run"
-            raise ZygoteError("the warm sandbox did not start the job")
-        child = None
-        for pid in _children(self.host_pid):
-            if _ns_pid(pid) == (self.host_pid, reply["pid"]):
-                child = pid
-        moved = False
-        if child is not None:
-            try:
-                cgroup.procs_file.write_text(str(child))
-                moved = cgroup._member(child)
-            except OSError:
-                moved = False
-        if not moved:  # never let a job run outside its cgroup
-            os.write(go_w, b"x")
-            for fd in mine:
-                os.close(fd)
-            if _recv(self.sock, REPLY_TIMEOUT_S) is None:
-                self.broken = "no answer after an aborted job"
-            raise ZygoteError("could not put the job into its memory cgroup")
-        os.write(go_w, b"g")
-        os.close(go_w)
-        mine.remove(go_w)
-
-        sel = selectors.DefaultSelector()
-        sel.register(out_r, selectors.EVENT_READ, out)
-        sel.register(err_r, selectors.EVENT_READ, err)
-        sel.register(prog_r, selectors.EVENT_READ, progress)
-        sel.register(self.sock, selectors.EVENT_READ, "ctl")
-        for fd in (out_r, err_r, prog_r):
-            os.set_blocking(fd, False)
-        deadline = start + limits.wall_s
-        last_progress = time.monotonic()
-        reason, timed_out = "", False
-        exit_doc: dict | None = None
-        exited_at: float | None = None
-
-        def zygote_said() -> dict | None:
-            doc = _recv(self.sock, 0.5)
-            if doc is None or doc.get("op") != "exit":
-                self.broken = "the zygote went away during a job"
-                return {"status": None, "cpu": 0.0}
-            return doc
-
-        try:
-            while True:
-                now = time.monotonic()
-                if exit_doc is None:
-                    if now >= deadline:
-                        reason, timed_out = f"wall time limit {limits.wall_s:g} s", True
-                        break
-                    if limits.idle_s is not None and now >= last_progress + limits.idle_s:
-                        reason, timed_out = f"no progress for {limits.idle_s:g} s (cell timeout)", True
-                        break
-                    timeout = min(0.25, deadline - now)
-                    if limits.idle_s is not None:
-                        timeout = min(timeout, last_progress + limits.idle_s - now)
-                else:
-                    streams = [k for k in sel.get_map().values() if k.data is out or k.data is err]
-                    if not streams or now >= exited_at + EXIT_GRACE_S:
-                        break
-                    timeout = exited_at + EXIT_GRACE_S - now
-                for key, _ in sel.select(max(0.0, timeout)):
-                    if key.data == "ctl":
-                        sel.unregister(self.sock)
-                        exit_doc = zygote_said()
-                        exited_at = time.monotonic()
-                        cgroup.kill_all()  # the run is over: no leftover background process
-                        continue
-                    try:
-                        data = os.read(key.fd, 65536)
-                    except BlockingIOError:
-                        continue
-                    if not data:
-                        sel.unregister(key.fileobj)
-                    elif key.data is progress:
-                        if progress.add(data):
-                            last_progress = time.monotonic()
-                    else:
-                        key.data.add(data)
-        finally:
-            if exit_doc is None:
-                cgroup.kill_all()
-                if self.sock in {k.fileobj for k in sel.get_map().values()}:
-                    sel.unregister(self.sock)
-                exit_doc = _recv(self.sock, 5.0)
-                if not exit_doc or exit_doc.get("op") != "exit":
-                    self.broken = "the zygote did not report the job's end"
-                    exit_doc = {"status": None, "cpu": 0.0}
-            if not cgroup.kill_all():
-                self.broken = "a process of the job could not be killed"
-            _drain(sel, progress, deadline=time.monotonic() + 0.5)
-            sel.close()
-            for fd in mine:
-                os.close(fd)
-            oom = cgroup.oom_kills()
-            cgroup.remove()
-
-        status = exit_doc.get("status")
-        rc = os.waitstatus_to_exitcode(status) if isinstance(status, int) else -signal.SIGKILL
-        cpu = float(exit_doc.get("cpu") or 0.0)
-        if not reason:
-            if oom:
-                reason = "memory limit"
-            elif rc == -signal.SIGXCPU or (rc == -signal.SIGKILL and cpu >= limits.cpu_s):
-                reason = "cpu time limit"
-            elif rc == -signal.SIGXFSZ:
-                reason = "file size limit"
-            elif status is None:
-                reason = "the sandbox process died"
-        return RunResult(returncode=rc, timed_out=timed_out, killed_reason=reason,
-                         wall_s=round(time.monotonic() - start, 4),
-                         stdout_tail=out.text(), stderr_tail=err.text())
 
 
 # ------------------------------------------------------------------- the pool
@@ -900,7 +78,7 @@ class _Pool:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.zygotes: dict[int, _Zygote] = {}
+        self.zygotes: dict[int, Zygote] = {}
         self.base: Path | None = None
 
     def _base(self) -> Path:
@@ -910,22 +88,22 @@ class _Pool:
             if real in ("/tmp", "/dev/shm") or real.startswith(("/tmp/", "/dev/shm/")):
                 root = Path("/var/tmp")  # the namespace's own /tmp is wiped after each job
             root.mkdir(parents=True, exist_ok=True)
-            _sweep_stale(root)
+            sweep_stale(root, "autograder-warm")
             self.base = root / f"autograder-warm-{os.getpid()}-{secrets.token_hex(4)}"
             os.mkdir(self.base, 0o700)
             atexit.register(self.close)
         return self.base
 
     def acquire(self, slot: int, python: str, preload: tuple[str, ...], memory_mb: int,
-                bwrap: BwrapSandbox) -> _Zygote:
+                bwrap: BwrapSandbox) -> Zygote:
         with self.lock:
             base = self._base()
             z = self.zygotes.get(slot)
             if z is None:
-                z = self.zygotes[slot] = _Zygote(slot, base, bwrap)
+                z = self.zygotes[slot] = Zygote(slot, base, bwrap)
         z.lock.acquire()
         try:
-            harness = _digest(_harness_files())
+            harness = harness_digest()
             if (not z.alive() or z.key != (python, harness) or z.jobs >= MAX_JOBS
                     or not set(preload) <= set(z.preload) or memory_mb > z.memory_mb):
                 keep = z.preload if z.key is not None and z.key[0] == python else ()
@@ -938,7 +116,7 @@ class _Pool:
             raise
         return z
 
-    def release(self, z: _Zygote) -> None:
+    def release(self, z: Zygote) -> None:
         if z.broken:
             z.stop()
         z.last_used = time.monotonic()
@@ -964,19 +142,8 @@ class _Pool:
         for z in zygotes:
             z.stop()
         if self.base is not None:
-            _remove_tree(self.base)
+            remove_tree(self.base)
             self.base = None
-
-
-def _sweep_stale(root: Path) -> None:
-    """Remove what a crashed grader process left behind."""
-    for d in root.glob("autograder-warm-*"):
-        try:
-            pid = int(d.name.split("-")[2])
-        except (IndexError, ValueError):
-            continue
-        if pid != os.getpid() and not Path(f"/proc/{pid}").exists() and not d.is_symlink():
-            _remove_tree(d)
 
 
 _POOL = _Pool()
@@ -989,52 +156,43 @@ class WarmSandbox:
     name = "warm"
     isolated = True
 
-    def __init__(self, preload: tuple[str, ...] = DEFAULT_PRELOAD, learn: bool = True,
-                 uid_base: int | None = None):
-        """``preload``: modules the zygote imports (HEAVY_MODULES names). ``learn``: add
-        the heavy modules the job's cells import (read from the engine's job.json), so
-        the zygote of a torch assignment preloads torch even when the caller did not say."""
+    def __init__(self, preload: tuple[str, ...] = DEFAULT_PRELOAD, uid_base: int | None = None):
+        """``preload``: modules every zygote imports (HEAVY_MODULES names), besides those
+        each job asks for (``HarnessJob.preload``)."""
         self.preload = tuple(preload)
-        self.learn = learn
         self.cold = BwrapSandbox() if uid_base is None else BwrapSandbox(uid_base=uid_base)
 
     @staticmethod
     def unusable_reason() -> str | None:
         return BwrapSandbox.unusable_reason()
 
-    @staticmethod
-    def is_harness(argv: list[str]) -> bool:
-        return len(argv) == 4 and argv[1:] == ["-I", "-c", HARNESS_BOOT] and os.path.isabs(argv[0])
-
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
-            on_progress: Callable[[str], None] | None = None) -> RunResult:
-        if not 0 <= slot < MAX_SLOTS:
-            raise ValueError(f"slot must be in [0, {MAX_SLOTS})")
-        workdir = Path(workdir)
-        if workdir.is_symlink() or not workdir.is_dir():
-            raise ValueError(f"workdir must be an existing directory: {workdir}")
-        if not self.is_harness(argv):
-            _log_once("argv", "warm sandbox: only the grading harness runs warm; other commands run cold")
+            on_progress: Callable[[str], object] | None = None,
+            harness: HarnessJob | None = None) -> RunResult:
+        """``harness``: the engine says argv runs its grading harness on the workdir: only
+        such a job runs warm (the zygote calls the harness itself); anything else cold."""
+        workdir = check_job(workdir, slot)
+        if harness is None or not os.path.isabs(argv[0]):
+            log_once("argv", "warm sandbox: only the grading harness runs warm; other commands run cold")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
         cgroup = MemoryCgroup.create(slot, limits.memory_mb)
         if cgroup is None:
-            _log_once("cgroup", "warm sandbox: no writable memory cgroup here, so every job runs on "
+            log_once("cgroup", "warm sandbox: no writable memory cgroup here, so every job runs on "
                                 "the cold bwrap backend (a fresh interpreter per run)")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
-        preload = self.preload + (_job_imports(workdir) if self.learn else ())
-        preload = tuple(dict.fromkeys(preload))
+        preload = tuple(dict.fromkeys(self.preload + tuple(harness.preload)))
         try:
             z = _POOL.acquire(slot, argv[0], preload, limits.memory_mb, self.cold)
         except (ZygoteError, OSError) as exc:
             cgroup.remove()
-            _log_once(f"start:{type(exc).__name__}", f"warm sandbox unavailable ({exc}); running cold")
+            log_once(f"start:{type(exc).__name__}", f"warm sandbox unavailable ({exc}); running cold")
             return self.cold.run(argv, workdir, limits, slot, on_progress)
         try:
             return z.run_job(workdir, limits, on_progress, cgroup)
         except ZygoteError as exc:
             # Raised only before the job's code ran (no go byte sent): run it cold.
             z.broken = z.broken or str(exc)
-            _log_once(f"job:{exc}", f"warm sandbox: {exc}; running this job cold")
+            log_once(f"job:{exc}", f"warm sandbox: {exc}; running this job cold")
             for name in OUTCOME_CAPS:
                 try:
                     (workdir / name).unlink()
