@@ -14,29 +14,52 @@ import pytest
 
 from tests.helpers import MINI, copy_course, run
 
-# Under pytest-xdist (`-n 2 --dist loadgroup`), tests that run submissions in the sandbox
-# share one worker: two graders at once would use the same slot uids, and a slot's
-# clean-up kills every process of its uid. A module is in that group if it is marked
-# `sandbox` or calls the grader; the rest spread over the workers.
-SANDBOX_USERS = ("grade_class", "autograder.sandbox", '"grade",')
+# Under pytest-xdist (`-n 2 --dist loadgroup`), tests of one group run on one worker.
+# "sandbox": every test that runs submissions in the sandbox (two graders at once would use
+# the same slot uids, and a slot's clean-up kills every process of its uid): a module
+# that calls the grader, and the platform-grader tests of test_pipeline.py. "notebooks":
+# the nbgrader and otter end-to-end tests, which share one build of otter's zips.
+# "freshness": the freshness tests, which share the rebuild of a stale assignment. Other
+# tests spread over the workers one by one. (pytest 9 ignores pytest-xdist 3.8's
+# xdist_group marks, so the groups are given to the scheduler here, by test name.)
+SANDBOX_USERS = ("grade_class", "autograder.sandbox", '"grade",', "pytest.mark.sandbox")
+GROUPS = {
+    "tests/test_pipeline.py::test_platform_grader": "sandbox",
+    "tests/test_pipeline.py::": "notebooks",
+    "tests/test_generated.py::test_generated_trees_are_fresh": "freshness",
+    "tests/test_generated.py::test_generated_files_match_their_goldens": "freshness",
+}
+TESTS = Path(__file__).resolve().parent
 
 
-def _runs_the_grader(path: Path, cache={}) -> bool:
-    if path not in cache:
+def _runs_the_grader(module: str, cache={}) -> bool:
+    if module not in cache:
         try:
-            text = path.read_text()
+            text = (TESTS.parent / module).read_text()
         except OSError:
             text = ""
-        cache[path] = any(word in text for word in SANDBOX_USERS)
-    return cache[path]
+        cache[module] = any(word in text for word in SANDBOX_USERS)
+    return cache[module]
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        if item.get_closest_marker("sandbox") or _runs_the_grader(Path(item.fspath)):
-            item.add_marker(pytest.mark.xdist_group("sandbox"))
+def xdist_group(nodeid: str) -> str:
+    for prefix, group in GROUPS.items():
+        if nodeid.startswith(prefix):
+            return group
+    module = nodeid.split("::", 1)[0]
+    return "sandbox" if _runs_the_grader(module) else nodeid
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return xdist_group(nodeid)
+
+    return ByGroup(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,6 @@ def _class(course_root, assignment, target):
     return course
 
 
-@pytest.mark.xdist_group("notebooks")
 @pytest.mark.parametrize("assignment", E2E)
 def test_nbgrader_autograde_gives_reference_full_marks_and_blank_zero(request, tmp_path, assignment):
     root = copy_course(_root(request, "committed_course", assignment), tmp_path / "c")
@@ -96,7 +95,6 @@ def test_nbgrader_autograde_gives_reference_full_marks_and_blank_zero(request, t
         assert blank.score == 0
 
 
-@pytest.mark.xdist_group("notebooks")
 @pytest.mark.parametrize("assignment", E2E)
 def test_otter_run_gives_reference_full_marks_and_blank_zero(request, tmp_path, assignment):
     root = _root(request, "otter_course", assignment)
@@ -120,7 +118,6 @@ def test_otter_run_gives_reference_full_marks_and_blank_zero(request, tmp_path, 
         assert score == pytest.approx(auto_max if name == "reference" else 0), results
 
 
-@pytest.mark.xdist_group("sandbox")  # see conftest.py
 @pytest.mark.parametrize("assignment", E2E)
 def test_platform_grader_gives_reference_full_marks_and_blank_zero(request, tmp_path, assignment):
     root = copy_course(_root(request, "committed_course", assignment), tmp_path / "c")
@@ -135,7 +132,6 @@ def test_platform_grader_gives_reference_full_marks_and_blank_zero(request, tmp_
     assert scores == {"reference": pytest.approx(_auto_max(course, assignment)), "blank": 0}
 
 
-@pytest.mark.xdist_group("notebooks")
 def test_otter_student_notebook_self_checks_offline(tmp_path):
     """A student's grader.check("...") runs from the tests in the notebook's metadata, with
     no network and no hidden test: on the blank notebook each check reports, none crashes."""
@@ -157,3 +153,18 @@ def test_otter_student_notebook_self_checks_offline(tmp_path):
         assert not [o for o in cell.outputs if o.output_type == "error"], f"grader.check({name!r}) crashed"
         assert f"{name} results" in text
         assert "hidden" not in text.lower()
+
+
+def test_tests_that_run_the_sandbox_share_one_xdist_worker():
+    """Two graders at once would share slot uids: every sandbox user is in one group."""
+    from tests.conftest import xdist_group
+
+    for nodeid in ["tests/test_sandbox.py::test_a", "tests/test_warm_sandbox.py::test_b[x]",
+                   "tests/test_engine.py::test_c", "tests/test_faults.py::test_d[1]",
+                   "tests/test_adversarial.py::test_e", "tests/test_postgres.py::test_f",
+                   "tests/test_pipeline.py::test_platform_grader_gives_reference_full_marks_and_blank_zero[mini]"]:
+        assert xdist_group(nodeid) == "sandbox", nodeid
+    assert xdist_group("tests/test_pipeline.py::test_otter_run_gives_reference_full_marks_and_blank_zero[mini]") \
+        == "notebooks"
+    alone = "tests/test_catalogues.py::test_correct_variant_passes[vectors.dot-loop]"
+    assert xdist_group(alone) == alone
