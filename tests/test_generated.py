@@ -218,3 +218,28 @@ def test_the_leak_detector_finds_solutions_where_they_are():
         lines = _solution_lines(notebook.read(REPO_COURSE.source_notebook(assignment)))
         found += sum(line in text for line in lines)
     assert found >= 20
+
+
+def test_release_rebuilds_only_what_changed(mini_course, tmp_path, monkeypatch):
+    """`make release` on the built fixture course: nothing to do; after an edit of the
+    source, that assignment only; with --force, everything."""
+    import shutil
+
+    from autograder.build import schedule
+
+    root = tmp_path / "mini"
+    shutil.copytree(mini_course, root, symlinks=True)
+    course = Course(root)
+    built = []
+    monkeypatch.setattr(schedule, "build_one", lambda course, assignment, otter=True: built.append(assignment))
+    quiet = {"log": lambda *a: None, "progress": False}
+    assert manifest.why_stale(course, "mini") is None
+    assert schedule.build(course, **quiet) == [] and built == []
+    path = course.source_notebook("mini")
+    nb = notebook.read(path)
+    prompt = next(c for c in nb.cells if c.cell_type == "markdown")
+    prompt.source += "\n\nShow your working."
+    notebook.write(nb, path)
+    assert "source/mini/mini.ipynb" in manifest.why_stale(course, "mini")
+    assert schedule.build(course, **quiet) == ["mini"] and built == ["mini"]
+    assert schedule.build(course, force=True, **quiet) == ["mini"] and built == ["mini", "mini"]

@@ -37,7 +37,11 @@ def build(course: Course, assignments: list[str] | None = None, otter: bool = Tr
 
     from autograder.build import manifest
 
-    wanted = assignments or course.assignments()
+    known = course.assignments()
+    unknown = sorted(set(assignments or []) - set(known))
+    if unknown:
+        raise SystemExit(f"no assignment {', '.join(unknown)} in {course.source} (known: {', '.join(known)})")
+    wanted = assignments or known
     todo = []
     for assignment in wanted:
         why = None if force or not otter else manifest.why_stale(course, assignment)
