@@ -123,13 +123,14 @@ def test_platform_grader_gives_reference_full_marks_and_blank_zero(request, tmp_
     root = copy_course(_root(request, "committed_course", assignment), tmp_path / "c")
     course = _class(root, assignment, tmp_path / "submitted")
     out = tmp_path / "grades.csv"
-    run([sys.executable, "-m", "autograder", "grade", assignment, "--submitted", str(tmp_path / "submitted"),
-         "--csv", str(out), "--course", str(root), "--quiet"], cwd=root, timeout=900)
+    proc = run([sys.executable, "-m", "autograder", "grade", assignment, "--submitted", str(tmp_path / "submitted"),
+                "--csv", str(out), "--course", str(root)], cwd=root, timeout=900)
     scores = {}
     with open(out, newline="") as fh:
         for row in csv.DictReader(fh):
             scores[row["student_id"]] = scores.get(row["student_id"], 0) + float(row["score"])
-    assert scores == {"reference": pytest.approx(_auto_max(course, assignment)), "blank": 0}
+    assert scores == {"reference": pytest.approx(_auto_max(course, assignment)), "blank": 0}, \
+        proc.stdout[-2000:] + proc.stderr[-2000:]
 
 
 def test_otter_student_notebook_self_checks_offline(tmp_path):
