@@ -7,9 +7,9 @@ STAMP  := $(VENV)/.installed
 .PHONY: install release demo test test-fast goldens bench bench-term clean help
 
 help:
-	@echo "make demo      build every assignment, grade a synthetic class, write feedback, exports, report"
+	@echo "make demo      grade a synthetic class from the committed notebooks, write feedback, exports, report"
 	@echo "make test      run the test suite"
-	@echo "make release   regenerate release/, release-otter/ and solutions/ from source/"
+	@echo "make release   regenerate release/, release-otter/, solutions/ where source/ or checks changed (FORCE=1: all)"
 	@echo "make goldens   refresh the golden files of the generated trees"
 	@echo "make bench     grading throughput against nbgrader autograde and otter run"
 	@echo "make bench-term  a term of synthetic submissions: throughput, memory, Dask scale-out"
@@ -26,18 +26,20 @@ $(STAMP): requirements.lock pyproject.toml scripts/install-system-deps.sh script
 
 install: $(STAMP)
 
+# Rebuilds only the assignments whose source or checks changed; FORCE=1 rebuilds all.
 release: install
-	$(BIN)/python -m autograder build
+	$(BIN)/python -m autograder build $(if $(FORCE),--force)
 
 demo: install
 	$(BIN)/python -m autograder demo
 
+# One pytest worker per core; tests that use sandbox slots share one worker (tests/conftest.py).
 test: install
 	bash scripts/install-test-deps.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not slow"
 
 goldens: install
 	$(BIN)/python -m tests.goldens refresh

@@ -1,13 +1,15 @@
 """``python -m autograder demo``: the whole pipeline on a synthetic class, end to end.
 
-Builds every assignment from source/, makes a class of 01-vectors submissions (the
-reference, typical mistakes taken from the check catalogues, a blank notebook, one that
-crashes the kernel, one that never stops, a broken file), grades it in the sandbox, then
-writes feedback pages, LMS exports and the class report.
+Grades from the committed generated trees (the tests prove them fresh; ``--build`` first
+rebuilds the assignments whose inputs changed): makes a class of 01-vectors submissions
+(the reference, typical mistakes taken from the check catalogues, a blank notebook, one
+that crashes the kernel, one that never stops, a broken file), grades it in the sandbox,
+then writes feedback pages, LMS exports and the class report.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import time
@@ -33,7 +35,8 @@ HOSTILE = {
 def register(subparsers) -> None:
     p = subparsers.add_parser("demo", help="run the whole pipeline on a synthetic class")
     p.add_argument("--course", default=None)
-    p.add_argument("--skip-build", action="store_true", help="use the generated trees as they are")
+    p.add_argument("--build", action="store_true", help="first rebuild the assignments whose inputs changed")
+    p.add_argument("--skip-build", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--sandbox", default="auto", choices=["auto", "bwrap", "none"])
     p.set_defaults(func=main)
 
@@ -84,11 +87,18 @@ def make_class(course: Course, out: Path) -> list[str]:
 def main(args) -> int:
     course = Course.find(args.course)
     started = time.monotonic()
-    if not args.skip_build:
-        print("== 1. Build every assignment from source/ (nbgrader, otter, executed solutions)")
-        from autograder.build.release import build
+    from autograder.build import manifest
+
+    if args.build:
+        print("== 1. Rebuild the assignments whose source or checks changed")
+        from autograder.build.schedule import build
 
         build(course)
+    else:
+        print("== 1. The committed student and solution notebooks (no rebuild)")
+        why = manifest.why_stale(course, ASSIGNMENT)
+        print(f"   warning: {ASSIGNMENT} is out of date ({why}); `make release` rebuilds it" if why
+              else f"   {ASSIGNMENT} is up to date with its source and checks")
     demo = course.root / "demo"
     print(f"\n== 2. A synthetic class for {ASSIGNMENT} in {demo / 'submitted'}")
     students = make_class(course, demo / "submitted")

@@ -1,57 +1,67 @@
 """Golden summaries of what the build generates beyond the committed notebooks.
 
-``make goldens`` (``python -m tests.goldens refresh``) rebuilds the course in a temporary
-directory and rewrites ``tests/goldens/<assignment>.json``; ``tests/test_generated.py``
-compares a fresh build with them.
+``make goldens`` (``python -m tests.goldens refresh [ids]``) rebuilds the course (or the
+assignments named) in a temporary directory and rewrites ``tests/goldens/<id>.json``;
+``python -m tests.goldens diff [ids]`` shows what a refresh would change.
+``tests/test_generated.py`` compares each golden with the summary its build recorded in
+``manifests/<id>.json``.
 """
 
 from __future__ import annotations
 
-import json
+import difflib
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
-from autograder.grade.plan import load_plan
+from autograder.build.manifest import golden_text
+from autograder.build.manifest import summary as _summary
 from autograder.paths import Course
 
 GOLDENS = Path(__file__).resolve().parent / "goldens"
 
 
 def summary(course: Course, assignment: str) -> dict:
-    from autograder.build.release import otter_zip
-
-    plan = load_plan(course, assignment)
-    with zipfile.ZipFile(otter_zip(course, assignment)) as zf:
-        names = sorted(n for n in zf.namelist() if not n.startswith("files/autograder/"))
-        tests = {n: zf.read(n).decode() for n in names if n.startswith("tests/")}
-        config = json.loads(zf.read("otter_config.json"))
-    return {
-        "graded_cells": [{"grade_id": c.grade_id, "points": c.points, "manual": c.manual,
-                          "checks": [f"{k.check_id}({k.target})" for k in c.calls]} for c in plan.cells],
-        "max_score": plan.max_score,
-        "otter_zip_files": names,
-        "otter_tests": tests,
-        "otter_config": config,
-    }
+    return _summary(course, assignment)
 
 
-def refresh() -> None:
+def _fresh(assignments: list[str], tmp: str) -> dict[str, str]:
     from tests.helpers import REPO, copy_course, run
 
+    root = copy_course(REPO, Path(tmp) / "course", generated=False)
+    course = Course(root)
+    wanted = assignments or course.assignments()
+    run([sys.executable, "-m", "autograder", "build", *wanted, "--course", str(root), "--force", "--quiet"],
+        cwd=root, timeout=3600)
+    return {a: golden_text(summary(course, a)) for a in wanted}
+
+
+def refresh(assignments: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_course(REPO, Path(tmp) / "course", generated=False)
-        run([sys.executable, "-m", "autograder", "build", "--course", str(root)], cwd=root, timeout=3600)
-        course = Course(root)
         GOLDENS.mkdir(exist_ok=True)
-        for assignment in course.assignments():
+        for assignment, text in _fresh(assignments, tmp).items():
             path = GOLDENS / f"{assignment}.json"
-            path.write_text(json.dumps(summary(course, assignment), indent=1, sort_keys=True) + "\n")
+            path.write_text(text)
             print(f"wrote {path}")
 
 
+def diff(assignments: list[str]) -> int:
+    changed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for assignment, text in _fresh(assignments, tmp).items():
+            path = GOLDENS / f"{assignment}.json"
+            old = path.read_text() if path.exists() else ""
+            lines = list(difflib.unified_diff(old.splitlines(True), text.splitlines(True), str(path), "fresh build"))
+            changed += bool(lines)
+            sys.stdout.writelines(lines)
+    print(f"{changed} golden(s) would change")
+    return 0
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] != ["refresh"]:
-        sys.exit("usage: python -m tests.goldens refresh")
-    refresh()
+    if sys.argv[1:2] == ["refresh"]:
+        refresh(sys.argv[2:])
+    elif sys.argv[1:2] == ["diff"]:
+        sys.exit(diff(sys.argv[2:]))
+    else:
+        sys.exit("usage: python -m tests.goldens refresh|diff [assignment ...]")

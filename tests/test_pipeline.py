@@ -1,20 +1,67 @@
-"""The three graders agree: the reference gets full marks and the blank notebook 0, under
-nbgrader autograde, otter run and the platform's own grader, for every assignment."""
+"""End to end: the three graders agree. The reference gets full marks and the blank notebook
+0 under nbgrader autograde, otter run and the platform's own grader (in its sandbox).
+
+These run notebooks, so they cover the fixture course and one assignment per kind of probe
+(a plain call, torch, a layer object, a typed answer), not every assignment: every
+assignment's reference and blank notebook are graded in process by test_generated.py."""
 
 import csv
 import json
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.build.release import build_otter, otter_zip
+from autograder.checks import load_all
 from autograder.grade.plan import load_plan
 from autograder.paths import Course
 from tests.helpers import REPO, copy_course, put_submission, run
 
-ASSIGNMENTS = Course(REPO).assignments()
+# One assignment per probe kind; "mini" is the fixture course (tests/fixtures/course).
+BY_PROBE = {"call": "01-vectors", "torch": "17-attention", "layer": "18-lora", "answer": "00-diagnostic"}
+E2E = ["mini", *BY_PROBE.values()]
 pytestmark = pytest.mark.slow
+
+
+def test_each_probe_kind_has_its_end_to_end_assignment():
+    """The list above stays true: each named assignment uses its probe kind, and every probe
+    kind the course uses is covered."""
+    registry = load_all()
+    course = Course(REPO)
+    used = {}
+    for assignment in course.assignments():
+        for cell in load_plan(course, assignment).cells:
+            for call in cell.calls:
+                used.setdefault(registry[call.check_id].probe, set()).add(assignment)
+    groups = {"call": {"call"}, "torch": {"call_torch"}, "layer": {"lora_layer", "lora_merge"}, "answer": {"answer"}}
+    for kind, assignment in BY_PROBE.items():
+        assert any(assignment in used.get(p, set()) for p in groups[kind]), f"{assignment} has no {kind} probe"
+    covered = set().union(*groups.values())
+    assert set(used) <= covered, f"probe kinds without an end-to-end assignment: {set(used) - covered}"
+
+
+@pytest.fixture(scope="session")
+def committed_course(tmp_path_factory):
+    """A copy of the course's committed trees (test_generated.py proves them fresh)."""
+    return copy_course(REPO, tmp_path_factory.mktemp("committed"))
+
+
+@pytest.fixture(scope="session")
+def otter_course(committed_course):
+    """The committed course with otter's autograder zip built for the end-to-end
+    assignments only (the zip is not committed)."""
+    course = Course(committed_course)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda a: build_otter(course, a), BY_PROBE.values()))
+    return committed_course
+
+
+def _root(request, fixture, assignment):
+    """The fixture course for "mini", else the named course fixture."""
+    return request.getfixturevalue("mini_course" if assignment == "mini" else fixture)
 
 
 def _auto_max(course, assignment):
@@ -33,9 +80,9 @@ def _class(course_root, assignment, target):
     return course
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_nbgrader_autograde_gives_reference_full_marks_and_blank_zero(built_course, tmp_path, assignment):
-    root = copy_course(built_course, tmp_path / "c")
+@pytest.mark.parametrize("assignment", E2E)
+def test_nbgrader_autograde_gives_reference_full_marks_and_blank_zero(request, tmp_path, assignment):
+    root = copy_course(_root(request, "committed_course", assignment), tmp_path / "c")
     course = _class(root, assignment, root / "submitted")
     run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"], cwd=root)
     run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], cwd=root, timeout=900)
@@ -43,19 +90,19 @@ def test_nbgrader_autograde_gives_reference_full_marks_and_blank_zero(built_cour
         ref = gb.find_submission(assignment, "reference")
         blank = gb.find_submission(assignment, "blank")
         auto_max = _auto_max(course, assignment)
+        assert auto_max > 0
         assert ref.score == pytest.approx(auto_max)
         assert blank.score == 0
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_otter_run_gives_reference_full_marks_and_blank_zero(built_course, tmp_path, assignment):
-    from autograder.build.release import otter_zip
-
-    course = Course(built_course)
+@pytest.mark.parametrize("assignment", E2E)
+def test_otter_run_gives_reference_full_marks_and_blank_zero(request, tmp_path, assignment):
+    root = _root(request, "otter_course", assignment)
+    course = Course(root)
     zip_path = otter_zip(course, assignment)
     auto_max = _auto_max(course, assignment)
     cases = {
-        "reference": built_course / "build" / "otter" / assignment / "dist" / "autograder" / f"{assignment}.ipynb",
+        "reference": root / "build" / "otter" / assignment / "dist" / "autograder" / f"{assignment}.ipynb",
         "blank": course.otter_release / assignment / f"{assignment}.ipynb",
     }
     for name, nb in cases.items():
@@ -71,20 +118,21 @@ def test_otter_run_gives_reference_full_marks_and_blank_zero(built_course, tmp_p
         assert score == pytest.approx(auto_max if name == "reference" else 0), results
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_platform_grader_gives_reference_full_marks_and_blank_zero(built_course, tmp_path, assignment):
-    root = copy_course(built_course, tmp_path / "c")
+@pytest.mark.parametrize("assignment", E2E)
+def test_platform_grader_gives_reference_full_marks_and_blank_zero(request, tmp_path, assignment):
+    root = copy_course(_root(request, "committed_course", assignment), tmp_path / "c")
     course = _class(root, assignment, tmp_path / "submitted")
     out = tmp_path / "grades.csv"
-    run([sys.executable, "-m", "autograder", "grade", assignment, "--submitted", str(tmp_path / "submitted"),
-         "--csv", str(out), "--course", str(root), "--quiet"], cwd=root, timeout=900)
+    proc = run([sys.executable, "-m", "autograder", "grade", assignment, "--submitted", str(tmp_path / "submitted"),
+                "--csv", str(out), "--course", str(root)], cwd=root, timeout=900)
     scores = {}
     with open(out, newline="") as fh:
         for row in csv.DictReader(fh):
             # An answer graded by hand is blank (status needs_grading) until a grader scores it.
             assert row["score"] or row["status"] == "needs_grading", row
             scores[row["student_id"]] = scores.get(row["student_id"], 0) + float(row["score"] or 0)
-    assert scores == {"reference": pytest.approx(_auto_max(course, assignment)), "blank": 0}
+    assert scores == {"reference": pytest.approx(_auto_max(course, assignment)), "blank": 0}, \
+        proc.stdout[-2000:] + proc.stderr[-2000:]
 
 
 def test_otter_student_notebook_self_checks_offline(tmp_path):
@@ -108,3 +156,18 @@ def test_otter_student_notebook_self_checks_offline(tmp_path):
         assert not [o for o in cell.outputs if o.output_type == "error"], f"grader.check({name!r}) crashed"
         assert f"{name} results" in text
         assert "hidden" not in text.lower()
+
+
+def test_tests_that_run_the_sandbox_share_one_xdist_worker():
+    """Two graders at once would share slot uids: every sandbox user is in one group."""
+    from tests.conftest import xdist_group
+
+    for nodeid in ["tests/test_sandbox.py::test_a", "tests/test_warm_sandbox.py::test_b[x]",
+                   "tests/test_engine.py::test_c", "tests/test_faults.py::test_d[1]",
+                   "tests/test_adversarial.py::test_e", "tests/test_postgres.py::test_f",
+                   "tests/test_pipeline.py::test_platform_grader_gives_reference_full_marks_and_blank_zero[mini]"]:
+        assert xdist_group(nodeid) == "sandbox", nodeid
+    assert xdist_group("tests/test_pipeline.py::test_otter_run_gives_reference_full_marks_and_blank_zero[mini]") \
+        == "notebooks"
+    alone = "tests/test_catalogues.py::test_correct_variant_passes[vectors.dot-loop]"
+    assert xdist_group(alone) == alone

@@ -1,6 +1,5 @@
-"""``make release``: build every generated tree from ``source/``.
-
-For each assignment:
+"""How one assignment's generated trees are made from ``source/`` (``make release`` runs
+these through ``autograder/build/schedule.py``). For each assignment:
 
 * ``release/<id>/``: nbgrader ``generate_assignment`` (no solutions, no hidden tests);
 * ``solutions/<id>/``: nbgrader ``generate_solution``, executed, hidden tests removed;
@@ -92,15 +91,3 @@ def otter_zip(course: Course, assignment: str) -> Path:
     if not zips:
         raise FileNotFoundError(f"no otter autograder zip for {assignment}: run `make release` first")
     return zips[-1]
-
-
-def build(course: Course, assignments: list[str] | None = None, otter: bool = True, log=print) -> None:
-    for assignment in assignments or course.assignments():
-        log(f"{assignment}: nbgrader release")
-        build_release(course, assignment)
-        log(f"{assignment}: executed solutions")
-        build_solution(course, assignment)
-        if otter:
-            log(f"{assignment}: otter student notebook and otter's autograder zip (UNTRUSTED: its checks run in "
-                f"the student's own kernel; for Gradescope use `python -m autograder.gradescope build {assignment}`)")
-            build_otter(course, assignment)
