@@ -317,3 +317,21 @@ def test_in_a_kernel_a_later_check_names_the_earlier_failure(tmp_path):
         assert str(second.value).startswith("nearest_neighbours: this fails because your `cosine_similarity`")
     finally:
         KERNEL_FAILED.clear()
+
+
+def test_readme_course_table_lists_exactly_the_source_assignments():
+    from autograder.paths import Course
+
+    readme = (ROOT / "README.md").read_text()
+    listed = set(re.findall(r"^\| (\S+) \| [^|]+ \| [^|]+ \|$", readme, re.M)) - {"id", "---"}
+    assert listed == set(Course(ROOT).assignments())
+
+
+def test_every_hidden_cell_calls_a_registered_check_on_its_target():
+    for path in sorted((ROOT / "source").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            text = "".join(cell["source"])
+            for topic, name, obj in re.findall(r"\b(\w+)\.check_(\w+)\((\w+)\)", text):
+                check = REGISTRY.get(f"{topic}.{name}")
+                assert check is not None, (path.name, topic, name)
+                assert obj == check.target, (path.name, check.id, obj)

@@ -36,7 +36,8 @@ FRACTION_TOL = 1e-8
 
 NO_PEFT = {r"\bpeft\b": "the peft library"}
 
-LAYER_KEYS = ("in_features", "out_features", "r", "alpha", "bias", "seed", "W", "b", "A", "B", "x", "g")
+LAYER_KEYS = ("in_features", "out_features", "r", "alpha", "bias", "seed", "W", "b", "A", "B", "x", "g", "lr", "W2")
+STEP = 0.5  # the SGD rate of the probe's training step
 
 
 # What the layer probes recognise beyond the computed mistakes.
@@ -80,7 +81,8 @@ def _layer_case(rng, label, in_features, out_features, r, alpha, bias, batch_sha
     x = rng.normal(size=(*batch_shape, in_features))
     g = rng.normal(size=(*batch_shape, out_features))
     args = dict(in_features=in_features, out_features=out_features, r=r, alpha=alpha, bias=bias,
-                seed=int(rng.integers(2**31)), W=W, b=b, A=A, B=B, x=x, g=g)
+                seed=int(rng.integers(2**31)), W=W, b=b, A=A, B=B, x=x, g=g, lr=STEP,
+                W2=rng.normal(size=(out_features, in_features)) / np.sqrt(in_features))
     return Case(label, {k: args[k] for k in LAYER_KEYS})
 
 
@@ -211,6 +213,60 @@ def _judge_init(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
     return Verdict.ok(f"all {len(cases)} layers set up correctly")
 
 
+def _stepped(a: dict, base: bool = False, bias: bool = False, adapter: bool = True):
+    """The output after one SGD step of rate a["lr"] on the chosen parameters, from the
+    trusted side's own gradients."""
+    x2 = a["x"].reshape(-1, a["x"].shape[-1])
+    g2 = a["g"].reshape(-1, a["g"].shape[-1])
+    lr = a["lr"]
+    W, b, A, B = a["W"], a["b"], a["A"], a["B"]
+    if adapter:
+        gA, gB = _grads(**a)
+        A, B = A - lr * gA, B - lr * gB
+    if base:
+        W = W - lr * g2.T @ x2
+    if bias and a["bias"]:
+        b = b - lr * g2.sum(axis=0)
+    return _forward(**{**a, "W": W, "b": b, "A": A, "B": B})
+
+
+def _what_trained(case: Case, got: dict) -> str | None:
+    """Which parameters one training step moved, judged from the output after the step:
+    "lora" (A and B only, right), "nothing", "base", "bias", "other"; None when the probe
+    did not get that far."""
+    a = case.args
+    if got.get("graph"):  # the output does not depend on any trainable parameter
+        return "nothing"
+    if "y_step" not in got or "y" not in got:
+        return None
+    moved = got["y_step"] - got["y"]  # what the step changed, whatever the forward pass gets wrong
+    start = _forward(**a)
+
+    def near(expected):
+        change = expected - start
+        return moved.shape == change.shape and np.max(np.abs(moved - change)) <= 1e-6 * max(1.0, np.max(np.abs(change)))
+
+    if near(_stepped(a)):
+        return "lora"
+    for name, kwargs in (("base", dict(base=True)), ("base", dict(base=True, bias=True)),
+                         ("bias", dict(bias=True)), ("nothing", dict(adapter=False)),
+                         ("nothing", dict(adapter=False, base=True))):
+        if near(_stepped(a, **kwargs)):
+            return name
+    return "other"
+
+
+def _keeps_given_layer(case: Case, got: dict) -> bool:
+    """Whether the layer follows the weights of the layer it was given (W replaced by W2
+    after the step); True when the probe did not get that far (judged elsewhere)."""
+    if "y_swapped" not in got or "y_step" not in got:
+        return True
+    a = case.args
+    base = _base_out(**{**a, "W": a["W2"]}) - _base_out(**a)
+    expected = got["y_step"] + base  # the same layer, with the base weight W2 instead of W
+    return got["y_swapped"].shape == expected.shape and rel_error(got["y_swapped"], expected) <= 1e-6
+
+
 def _init_verdict(case: Case, got: dict) -> Verdict | None:
     a = case.args
     verdict = _shape_verdict(case, got)
@@ -220,14 +276,15 @@ def _init_verdict(case: Case, got: dict) -> Verdict | None:
         return _fail(case, "A and B are not registered parameters of your layer (they do not appear in "
                      "layer.parameters(), so an optimiser would never update them): wrap them in nn.Parameter",
                      "not_registered")
-    if not (got["A_trainable"] and got["B_trainable"]):
+    trained = _what_trained(case, got)
+    if trained == "nothing":
         return _fail(case, "A and B must be trainable (requires_grad=True); they are the only parameters "
                      "LoRA trains", "adapter_frozen")
-    if got["W_trainable"] == 1:
-        return _fail(case, "the base weight is not frozen (layer.base.weight.requires_grad is True): LoRA "
+    if trained == "base":
+        return _fail(case, "the base weight is not frozen (a training step changed layer.base.weight): LoRA "
                      "trains only A and B, so call requires_grad_(False) on the base layer", "base_not_frozen")
-    if got["b_trainable"] == 1:
-        return _fail(case, "the base layer's bias is not frozen (layer.base.bias.requires_grad is True); "
+    if trained == "bias":
+        return _fail(case, "the base layer's bias is not frozen (a training step changed layer.base.bias); "
                      "freeze the whole base layer, bias included", "bias_not_frozen")
     a_zero = not np.any(got["A_init"])
     b_zero = not np.any(got["B_init"])
@@ -243,16 +300,10 @@ def _init_verdict(case: Case, got: dict) -> Verdict | None:
         return _fail(case, "A starts at zero as well as B: then the gradients of A and B are both zero "
                      "and the adapter never learns. Give A random values (e.g. nn.init.kaiming_uniform_ "
                      "or a normal)", "A_zero")
-    if "base_weight" not in got or got["base_weight"].shape != a["W"].shape or \
-            rel_error(got["base_weight"], a["W"]) > LAYER_TOL:
-        return _fail(case, "layer.base does not hold the weights of the layer you were given: wrap the "
-                     "given nn.Linear itself (self.base = base) instead of creating a new one",
-                     "base_replaced")
-    expected_count = a["r"] * (a["in_features"] + a["out_features"])
-    if int(got["trainable_count"]) != expected_count:
-        return _fail(case, f"your layer has {int(got['trainable_count'])} trainable parameters; a LoRA "
-                     f"layer trains only A and B, r * (in_features + out_features) = {expected_count} values",
-                     "extra_trainable")
+    if not _keeps_given_layer(case, got):
+        return _fail(case, "layer.base is not the layer you were given (changing the given layer's weights "
+                     "did not change your layer's output): wrap the given nn.Linear itself (self.base = base) "
+                     "instead of creating or copying one", "base_replaced")
     if "y_init" not in got:
         return _fail(case, f"your forward pass raised an error: {got.get('error', 'no output')}", "error")
     verdict = judge_value(case, Outcome(value=got["y_init"]), _base_out(**a), LAYER_TOL,
@@ -260,6 +311,11 @@ def _init_verdict(case: Case, got: dict) -> Verdict | None:
     if not verdict.passed:
         return Verdict(False, verdict.message + "\n  at initialisation B = 0, so the layer must return "
                        "exactly base(x)", verdict.mistake)
+    if trained == "other":
+        return _fail(case, "your layer has trainable parameters besides A and B (the output after one training "
+                     "step is not what updating A and B alone gives): a LoRA layer trains only A and B, "
+                     f"r * (in_features + out_features) = {a['r'] * (a['in_features'] + a['out_features'])} "
+                     "values", "extra_trainable")
     return None
 
 

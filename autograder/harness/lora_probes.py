@@ -72,8 +72,10 @@ def lora_layer(cls, args: dict) -> Outcome:
     """Construct ``cls(base, r, alpha)`` around a base layer with the given weights, report
     its initial state, then load the given A and B, run forward and backward.
 
-    ``args``: in_features, out_features, r, alpha, bias, seed, W, b, A, B, x, g
-    (``g`` is the upstream gradient: the probe back-propagates ``(layer(x) * g).sum()``).
+    ``args``: in_features, out_features, r, alpha, bias, seed, W, b, A, B, x, g, lr, W2
+    (``g`` is the upstream gradient: the probe back-propagates ``(layer(x) * g).sum()``,
+    takes one SGD step of rate ``lr`` and reports the output, then puts ``W2`` into the
+    layer it handed over and reports the output again).
     """
     if not isinstance(cls, type):
         return Outcome(error=f"expected a class, found {type(cls).__name__}")
@@ -84,7 +86,7 @@ def lora_layer(cls, args: dict) -> Outcome:
 
     def run():
         nonlocal stage
-        base = _base_layer(args)
+        base = handed = _base_layer(args)
         layer = cls(base, int(args["r"]), args["alpha"])
         if not isinstance(layer, torch.nn.Module):
             out["error"] = f"LoRALinear(...) built a {type(layer).__name__}, not an nn.Module"
@@ -140,6 +142,19 @@ def lora_layer(cls, args: dict) -> Outcome:
                 out[f"grad_{name}"] = to_plain(grad, f"the gradient of {name}")
         if weight is not None and weight.grad is not None:
             out["grad_W"] = to_plain(weight.grad, "the gradient of the base weight")
+
+        # What training does, observed rather than asked: one plain SGD step on every
+        # parameter the layer offers an optimiser, then the output; then the output after
+        # the trusted side changes the weights of the layer it handed over.
+        stage = "a training step"
+        lr = float(args["lr"])
+        with torch.no_grad():
+            for p in layer.parameters():
+                if p.requires_grad and p.grad is not None:
+                    p -= lr * p.grad
+            out["y_step"] = to_plain(layer(x), "the output after a training step")
+            handed.weight.copy_(_tensor(args["W2"]))
+            out["y_swapped"] = to_plain(layer(x), "the output after the given layer's weights changed")
 
     try:
         with _float64_and_own_rng(int(args["seed"])):

@@ -153,6 +153,9 @@ MISTAKES = {
         ("base_replaced", layer(freeze=("self.base = nn.Linear(base.in_features, base.out_features, bias=base.bias is not None)",
                                         "self.base.requires_grad_(False)")), "self.base = base"),
         ("extra_trainable", layer(scaling="nn.Parameter(torch.tensor(alpha / r))"), "trainable parameters"),
+        # a deep copy holds the same numbers but is not the layer handed over
+        ("base_replaced", "import copy\n" + layer(freeze=("self.base = copy.deepcopy(base)",
+                                                         "self.base.requires_grad_(False)")), "self.base = base"),
         ("missing_bias", layer(forward="return x @ self.base.weight.T + (x @ self.A.T @ self.B.T) * self.scaling"),
          "bias"),
         ("wrong_interface", layer().replace("self.A", "self.lora_A").replace("self.B", "self.lora_B"),
