@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks._kit import Mistake
-from autograder.checks._kit.compare import describe_failure
-from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
-from autograder.checks._kit import inputs
-from autograder.checks._kit.compare import Part, judge_all, scaled_error
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
+from autograder.checks._kit.compare import Part, describe_failure, judge_all, scaled_error
 from autograder.harness.probes import Outcome
 
 ATTENTION_TOL = 1e-6  # numpy exercises, float64
@@ -50,7 +47,6 @@ NOT_BOOLEAN = Mistake("not_boolean", "your mask has the right pattern but is not
                       "(e.g. np.tril(np.ones((n, n), dtype=bool))) so that it can select with np.where")
 BATCHED_FAILS = Mistake("batched_fails", "your function works on one sequence but raised an error on a batch; write "
                         "it for any number of leading axes")
-
 
 
 def _f64(x) -> np.ndarray:

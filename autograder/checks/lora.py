@@ -25,9 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 import autograder.harness.lora_probes  # noqa: F401 - registers the lora_layer / lora_merge probes
-from autograder.checks._kit import Mistake
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.checks._kit.compare import describe_failure, judge_cases, judge_value, rel_error
-from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
 from autograder.harness.probes import Outcome
 
 LAYER_TOL = 1e-8  # float64 forward pass and gradients
@@ -61,7 +60,6 @@ GRADIENT_MISTAKES = [
     Mistake("wrong_gradient", "the gradient that reaches A or B is wrong, although the output is right"),
 ]
 IN_PLACE = Mistake("in_place", "merge changed the layer; return a new tensor and leave the layer as it was")
-
 
 
 def _by_name(fn):

@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks._kit import Mistake
-from autograder.checks._kit.compare import describe_failure
-from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
-from autograder.checks._kit import inputs
-from autograder.checks._kit.compare import Part, fmt, judge_all, scaled_error
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
+from autograder.checks._kit.compare import Part, describe_failure, fmt, judge_all, scaled_error
 
 PCA_TOL = 1e-4  # max|yours - expected| <= PCA_TOL * max|expected|, stated in every prompt
 
@@ -47,7 +44,6 @@ PCA_SHAPE_MISTAKES = [
     Mistake("not_sorted", "your columns are eigenvectors of the covariance but not the k largest in decreasing "
             "order; sort by eigenvalue, largest first"),
 ]
-
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,10 +18,8 @@ from typing import Callable
 
 import numpy as np
 
-from autograder.checks._kit import Mistake
-from autograder.checks._kit import inputs
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
 from autograder.checks._kit.compare import describe_failure, fmt, judge_value
-from autograder.checks._kit import Case, Check, Tolerance, Verdict, register
 from autograder.harness.probes import Outcome
 
 TOL = 1e-8
@@ -43,6 +41,7 @@ RANK_TOL = Tolerance(TIE_TOL, "ranking", floor=TIE_TOL)
 EPSILON = Mistake("epsilon", "your values are slightly too small for short vectors, as if a small epsilon was added to "
                   "the denominator |a| |b|; test for a zero norm and return 0.0 instead")
 
+
 def _ranking_mistakes(*extra: Mistake) -> tuple[Mistake, ...]:
     """What a ranking judge can name beyond the generic verdicts."""
     return (
@@ -56,7 +55,6 @@ def _ranking_mistakes(*extra: Mistake) -> tuple[Mistake, ...]:
         Mistake("not_sorted", "you found the right items but not in the right order; put the most similar first"),
         *extra,
     )
-
 
 
 # ---------------------------------------------------------------- small generic helpers

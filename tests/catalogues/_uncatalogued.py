@@ -30,4 +30,14 @@ DIAGNOSES = [
     ("attention.softmax", _SOFTMAX.format("np.where(x > 1e300, np.nan, e / e.sum(axis=axis, keepdims=True))"
                                           " if False else (e / e.sum(axis=axis, keepdims=True)) * 100"),
      "percentage"),
+    ("pca.center", "def center(X):\n    return (X - X.mean(0)) * 3\n", "constant factor of 3"),
+    ("pca.covariance", "import numpy as np\ndef covariance(X):\n    Xc = X - X.mean(0)\n"
+                       "    return Xc.T @ Xc / (len(X) - 2)\n", "n - 2 where n - 1 belongs"),
+    ("pca.project", "import numpy as np\ndef project(X, components):\n"
+                    "    return (X - X.mean(0)) @ components / np.sqrt(len(X))\n", "constant factor of 1/sqrt("),
+    ("vectors.standardise", _STD.format("(X - X.mean(0)) / sd * np.sqrt(len(X) / (len(X) - 1))"),
+     "a standard deviation with n - 1 versus n"),
+    ("pca.reconstruct", "import numpy as np\ndef reconstruct(Z, components, mean):\n"
+                        "    return Z @ components.T + mean + 0.5\n", "shifted by the same constant"),
+    ("vectors.cosine_batched", _COS.format("out / 2 + 0.5"), "linear rescaling"),
 ]

@@ -7,6 +7,7 @@
 * :mod:`.diagnose` — what to say when no catalogued mistake matches.
 """
 
+from autograder.checks._kit import inputs  # noqa: F401
 from autograder.checks._kit.check import (  # noqa: F401
     GENERIC_MISTAKES, KINDS, MEASURES, REGISTRY, Case, Check, CheckFailed, Mistake, Tolerance, Verdict,
     fresh_rng, not_answered, register, run_in_kernel,

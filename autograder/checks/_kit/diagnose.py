@@ -25,12 +25,16 @@ def _same(x: np.ndarray, y: np.ndarray) -> bool:
 
 def _factor_names(sizes: set[int]) -> list[tuple[float, str]]:
     """Constant factors a student plausibly slips in, named as the student would write them."""
-    names = [(-1.0, "-1 (the sign is flipped)"), (2.0, "2"), (0.5, "1/2"), (100.0, "100 (a percentage?)"),
-             (0.01, "1/100")]
+    names = [(-1.0, "-1 (the sign is flipped)"), (2.0, "2"), (0.5, "1/2"), (3.0, "3"), (1 / 3, "1/3"),
+             (100.0, "100 (a percentage?)"), (0.01, "1/100")]
     for n in sorted(s for s in sizes if s > 1):
         names += [(math.sqrt(n), f"sqrt({n})"), (1 / math.sqrt(n), f"1/sqrt({n})"), (float(n), f"{n}"),
                   (1 / n, f"1/{n}"), (n / (n - 1), f"{n}/{n - 1} (n versus n - 1)"),
-                  ((n - 1) / n, f"{n - 1}/{n} (n - 1 versus n)")]
+                  ((n - 1) / n, f"{n - 1}/{n} (n - 1 versus n)"),
+                  (math.sqrt(n / (n - 1)), f"sqrt({n}/{n - 1}) (a standard deviation with n - 1 versus n)"),
+                  (math.sqrt((n - 1) / n), f"sqrt({n - 1}/{n}) (a standard deviation with n versus n - 1)")]
+        if n > 2:
+            names += [((n - 1) / (n - 2), f"{n - 1}/{n - 2} (n - 2 where n - 1 belongs)")]
     return names
 
 
@@ -76,6 +80,11 @@ def relation(received, expected, sizes: set[int] = frozenset()) -> str | None:
     shift = float(np.mean(r - e))
     if abs(shift) > 1e-12 and _same(r - shift, e):
         return f"every entry is shifted by the same constant, about {shift:.6g}"
+    if np.ptp(e) > 0:
+        slope, intercept = np.polyfit(e.ravel(), r.ravel(), 1)
+        if abs(slope) > 1e-12 and _same(r, slope * e + intercept):
+            return (f"it is a linear rescaling of the expected answer, about {slope:.6g} * expected "
+                    f"{'+' if intercept >= 0 else '-'} {abs(intercept):.6g}")
     if r.ndim >= 1 and r.shape[0] > 1:
         if _same(r[::-1], e):
             return "the rows (first axis) come in reverse order"
