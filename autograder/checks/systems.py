@@ -168,15 +168,34 @@ def _tiny_pivot_case(rng: np.random.Generator) -> Case:
                                                                 "b": r * np.array([1.0, 2.0])})
 
 
-def _judge_cases(reference, mistakes, what, parts=None):
+def explaining_all(reference, mistakes, what, tol=_tol, **kwargs):
+    """Judge every case; the verdict is the first failure, except that when several catalogued
+    mistakes fit that case (two mistakes can agree on one input), the one that also explains
+    every other failing case is named."""
+
     def judge(cases: list[Case], outcomes: list) -> Verdict:
+        failing = []
         for case, outcome in zip(cases, outcomes):
-            verdict = judge_parts(case, outcome, reference(*case.args.values()), _tol(case), mistakes, what=what,
-                                  parts=parts)
+            expected = reference(*case.args.values())
+            verdict = judge_parts(case, outcome, expected, tol(case), mistakes, what=what, **kwargs)
             if not verdict.passed:
-                return verdict
-        return Verdict.ok(f"all {len(cases)} inputs correct")
+                failing.append((case, outcome, expected, verdict))
+        if not failing:
+            return Verdict.ok(f"all {len(cases)} inputs correct")
+        first = failing[0][3]
+        names = {m.name for m in mistakes}
+        if first.mistake in names and len(failing) > 1:
+            for mistake in mistakes:
+                alone = [judge_parts(c, o, e, tol(c), [mistake], what=what, **kwargs) for c, o, e, _ in failing]
+                if all(v.mistake == mistake.name for v in alone):
+                    return alone[0]
+        return first
+
     return judge
+
+
+def _judge_cases(reference, mistakes, what, parts=None):
+    return explaining_all(reference, mistakes, what, parts=parts)
 
 
 FORWARD_MISTAKES = [
