@@ -336,3 +336,13 @@ def test_every_hidden_cell_calls_a_registered_check_on_its_target():
                 check = REGISTRY.get(f"{topic}.{name}")
                 assert check is not None, (path.name, topic, name)
                 assert obj == check.target, (path.name, check.id, obj)
+
+
+def test_report_phrase_for_a_generic_verdict_is_the_kits():
+    from autograder.checks._kit import GENERIC_MISTAKES
+    from autograder.report.analytics import GENERIC, Phrases
+
+    phrases = Phrases()
+    for name, words in GENERIC_MISTAKES.items():
+        expected = GENERIC.get(name, words)
+        assert phrases.phrase(name, ["vectors.standardise"], "standardise: something") == expected

@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
-from autograder.checks._kit.compare import describe_failure, fmt, judge_value
+from autograder.checks._kit.compare import describe_failure, fmt, judge_value, raised
 from autograder.harness.probes import Outcome
 
 TOL = 1e-8
@@ -590,8 +590,8 @@ def _judge_ranking(
     ``alternatives`` are (mistake, message, ranking) for catalogued wrong rankings.
     """
     fail = lambda msg, name: Verdict(False, describe_failure(case, msg), name)  # noqa: E731
-    if outcome.error:  # judge_value words errors, unanswered questions and unreadable results
-        return judge_value(case, outcome, 0, TOL, what=what)
+    if outcome.error:  # the kit words errors, unanswered questions and unreadable results
+        return raised(case, outcome, what)
     value = _as_indices(outcome)
     if isinstance(value, (tuple, dict)):
         return fail(f"{what} should be one array of indices, but your function returned a {type(value).__name__}",

@@ -150,6 +150,10 @@ class Phrases:
                 return class_phrase(declared.message)
         if mistake in GENERIC:
             return GENERIC[mistake]
+        from autograder.checks._kit import GENERIC_MISTAKES  # what every check can say the same way
+
+        if mistake in GENERIC_MISTAKES:
+            return GENERIC_MISTAKES[mistake]
         line = first_line(feedback)
         return class_phrase(line) if line else mistake.replace("_", " ")
 

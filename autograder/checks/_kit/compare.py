@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from autograder.checks._kit.check import Case, Mistake, Verdict
+from autograder.checks._kit.check import NOT_ANSWERED, Case, Mistake, Verdict
 from autograder.checks._kit.diagnose import explain, relation, sizes_of
 from autograder.harness.probes import Outcome
 
@@ -55,6 +55,47 @@ def describe_failure(case: Case, message: str) -> str:
     return f"{message}\n  input ({case.describe()})"
 
 
+# ---------------------------------------------------- the generic verdicts, worded once
+
+def raised(case: Case, outcome: Outcome, what: str) -> Verdict:
+    """The code raised, or returned something the grader cannot read as numbers."""
+    if outcome.kind:  # it returned, but something the grader cannot read as numbers
+        return Verdict(False, describe_failure(case, f"{what} cannot be used: {outcome.error}"), "wrong_type")
+    if outcome.error.startswith("NotImplementedError"):
+        return Verdict(False, NOT_ANSWERED, "error")
+    return Verdict(False, describe_failure(case, f"your code raised an error: {outcome.error}"), "error")
+
+
+def not_one_array(case: Case, value, what: str) -> Verdict:
+    return Verdict(False, describe_failure(
+        case, f"{what} should be a single array, but your function returned a {type(value).__name__}"), "wrong_type")
+
+
+def complex_output(case: Case, received: np.ndarray, label: str, hint: str) -> Verdict:
+    if np.allclose(received.imag, 0):
+        return Verdict(False, describe_failure(
+            case, f"{label} has a complex dtype ({received.dtype}) although every value is real; {hint}"),
+            "complex_output")
+    return Verdict(False, describe_failure(case, f"{label} is complex ({received.dtype}); expected real numbers"),
+                   "complex_output")
+
+
+def wrong_shape(case: Case, received: np.ndarray, expected: np.ndarray, label: str) -> Verdict:
+    hint = ""
+    if received.ndim == 2 and received.shape == expected.shape[::-1]:
+        hint = " (it looks transposed)"
+    elif received.size == expected.size:
+        hint = " (same number of values, arranged differently)"
+    return Verdict(False, describe_failure(
+        case, f"{label} has shape {received.shape}, expected shape {expected.shape}{hint}"), "wrong_shape")
+
+
+def not_finite(case: Case, received: np.ndarray, label: str) -> Verdict:
+    return Verdict(False, describe_failure(
+        case, f"{label} contains nan or inf where every expected value is finite: {fmt(received)}"), "not_finite")
+
+
+
 def judge_value(
     case: Case,
     outcome: Outcome,
@@ -71,30 +112,14 @@ def judge_value(
     reference's form first (e.g. flip eigenvector signs); it returns the aligned value.
     """
     if outcome.error:
-        if outcome.kind:  # it returned, but something the grader cannot read as numbers
-            return Verdict(False, describe_failure(case, f"{what} cannot be used: {outcome.error}"), "wrong_type")
-        if outcome.error.startswith("NotImplementedError"):
-            return Verdict(False, "not answered yet: your code raised NotImplementedError; replace the "
-                                  "`raise NotImplementedError()` line with your solution", "error")
-        return Verdict(False, describe_failure(case, f"your code raised an error: {outcome.error}"), "error")
+        return raised(case, outcome, what)
     received = outcome.value
     expected = np.asarray(expected)
     if isinstance(received, (tuple, dict)):
-        return Verdict(
-            False,
-            describe_failure(case, f"{what} should be a single array, but your function returned a {type(received).__name__}"),
-            "wrong_type",
-        )
+        return not_one_array(case, received, what)
     received = np.asarray(received)
     if np.iscomplexobj(received) and not allow_complex:
-        if np.allclose(received.imag, 0):
-            return Verdict(
-                False,
-                describe_failure(case, f"{what} has a complex dtype ({received.dtype}) although every value is real; "
-                                 "use np.linalg.eigh for symmetric matrices, or take .real"),
-                "complex_output",
-            )
-        return Verdict(False, describe_failure(case, f"{what} is complex ({received.dtype}); expected real numbers"), "complex_output")
+        return complex_output(case, received, what, "use np.linalg.eigh for symmetric matrices, or take .real")
     aligned = equivalent(received, expected) if equivalent and received.shape == expected.shape else received
     if received.shape == expected.shape and rel_error(aligned, expected) <= tol:
         return Verdict.ok()
@@ -110,22 +135,9 @@ def judge_value(
             return Verdict(False, describe_failure(case, mistake.message), mistake.name)
 
     if received.shape != expected.shape:
-        hint = ""
-        if received.shape == expected.shape[::-1] and received.ndim == 2:
-            hint = " (it looks transposed)"
-        elif received.size == expected.size:
-            hint = " (same number of values, arranged differently)"
-        return Verdict(
-            False,
-            describe_failure(case, f"{what} has shape {received.shape}, expected shape {expected.shape}{hint}"),
-            "wrong_shape",
-        )
+        return wrong_shape(case, received, expected, what)
     if not np.all(np.isfinite(received)) and np.all(np.isfinite(expected)):
-        return Verdict(
-            False,
-            describe_failure(case, f"{what} contains nan or inf where every expected value is finite: {fmt(received)}"),
-            "not_finite",
-        )
+        return not_finite(case, received, what)
     err = rel_error(aligned, expected)
     why = explain(aligned, expected, case.args)
     return Verdict(
@@ -268,9 +280,7 @@ def judge_parts(
             verdict = on_error(case, outcome)
             if verdict is not None:
                 return verdict
-        if outcome.kind:
-            return Verdict(False, describe_failure(case, f"{what} cannot be used: {outcome.error}"), "wrong_type")
-        return Verdict(False, describe_failure(case, f"your code raised an error: {outcome.error}"), "error")
+        return raised(case, outcome, what)
     value = outcome.value
     if many:
         if not isinstance(value, tuple) or len(value) != n:
@@ -278,20 +288,13 @@ def judge_parts(
             return Verdict(False, describe_failure(case, f"{what} should return a tuple ({names}), but returned {got}"),
                            "wrong_type")
     elif isinstance(value, (tuple, dict)):
-        return Verdict(False, describe_failure(
-            case, f"{what} should be a single array, but your function returned a {type(value).__name__}"), "wrong_type")
+        return not_one_array(case, value, what)
     received = tuple(np.asarray(v) for v in _as_tuple(value, n))
     expected = tuple(np.asarray(e) for e in _as_tuple(expected, n))
 
     for part, r in zip(parts, received):
         if np.iscomplexobj(r):
-            label = part.name if many else what
-            if np.allclose(r.imag, 0):
-                return Verdict(False, describe_failure(
-                    case, f"{label} has a complex dtype ({r.dtype}) although every value is real; {complex_hint}"),
-                    "complex_output")
-            return Verdict(False, describe_failure(case, f"{label} is complex ({r.dtype}); expected real numbers"),
-                           "complex_output")
+            return complex_output(case, r, part.name if many else what, complex_hint)
 
     if _parts_match(parts, received, expected, tol):
         if dtype_kind is None or all(r.dtype.kind == dtype_kind for r in received):
@@ -319,18 +322,11 @@ def judge_parts(
     for part, r, e in zip(parts, received, expected):
         label = part.name if many else what
         if r.shape != e.shape:
-            hint = ""
-            if r.ndim == 2 and r.shape == e.shape[::-1]:
-                hint = " (it looks transposed)"
-            elif r.size == e.size:
-                hint = " (same number of values, arranged differently)"
-            return Verdict(False, describe_failure(
-                case, f"{label} has shape {r.shape}, expected shape {e.shape}{hint}"), "wrong_shape")
+            return wrong_shape(case, r, e, label)
     for part, r, e in zip(parts, received, expected):
         label = part.name if many else what
         if not np.all(np.isfinite(r)) and np.all(np.isfinite(e)):
-            return Verdict(False, describe_failure(
-                case, f"{label} contains nan or inf where every expected value is finite: {fmt(r)}"), "not_finite")
+            return not_finite(case, r, label)
     for part, r, e in zip(parts, received, expected):
         label = part.name if many else what
         a = _aligned(part, r, e)
