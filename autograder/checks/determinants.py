@@ -435,3 +435,52 @@ check_is_singular = register(Check(
     kind="answer",
     mistakes=SINGULAR_MISTAKES,
 )).runner()
+
+
+# ------------------------------------------------------------------------ det of a product
+
+def _pair_cases(rng: np.random.Generator) -> list[Case]:
+    n = int(rng.integers(3, 5))
+    return [
+        Case(f"two random {n}x{n} matrices", {"A": _untied(rng, _square(n)), "B": _untied(rng, _square(n))}),
+        Case("a pair with determinants of opposite signs",
+             {"A": _positive(_untied(rng, _square(3))), "B": -_positive(_untied(rng, _square(3)))}),
+        Case("integer matrices", {"A": _untied(rng, lambda r: r.integers(-5, 6, size=(3, 3))),
+                                  "B": _untied(rng, lambda r: r.integers(-5, 6, size=(3, 3)))}),
+        Case("2x2 matrices", {"A": _untied(rng, _square(2)), "B": _untied(rng, _square(2))}),
+        Case("float32 matrices", {"A": _untied(rng, _square(3)).astype(np.float32),
+                                  "B": _untied(rng, _square(3)).astype(np.float32)}),
+    ]
+
+
+def _det_product(A, B):
+    return _det(A) * _det(B)
+
+
+PRODUCT_MISTAKES = [
+    Mistake("sum", "you added the determinants; areas scale by one factor and then by the other, so "
+            "det(A @ B) = det(A) * det(B), a PRODUCT", lambda A, B: _det(A) + _det(B)),
+    Mistake("det_of_sum", "you took the determinant of A + B; the question is about the product A @ B",
+            lambda A, B: _det(_f(A) + _f(B))),
+    Mistake("elementwise", "you took the determinant of A * B (entry by entry); the product of matrices is A @ B",
+            lambda A, B: _det(_f(A) * _f(B))),
+    Mistake("ratio", "you divided the determinants; det(A @ B) = det(A) * det(B)", lambda A, B: _det(A) / _det(B)),
+    Mistake("difference", "you subtracted the determinants; det(A @ B) = det(A) * det(B)",
+            lambda A, B: _det(A) - _det(B)),
+    Mistake("one_factor", "you returned the determinant of only one of the two matrices; multiply both",
+            lambda A, B: _det(A)),
+    Mistake("one_factor", "you returned the determinant of only one of the two matrices; multiply both",
+            lambda A, B: _det(B)),
+]
+
+check_det_of_product = register(Check(
+    id="determinants.det_of_product",
+    target="det_of_product",
+    summary="det_of_product(A, B) returns det(A @ B) on fresh random pairs (tolerance 1e-8)",
+    make_cases=_pair_cases,
+    judge=_judge(_det_product, PRODUCT_MISTAKES, "det_of_product(A, B)"),
+    forbidden=FROM_SCRATCH,
+    tolerance=TOL,
+    kind="value",
+    mistakes=PRODUCT_MISTAKES,
+)).runner()

@@ -271,3 +271,23 @@ MISTAKES = {
         ("error", "def is_singular(A, tol=1e-10):\n    raise NotImplementedError()\n", "not answered yet"),
     ],
 }
+
+_DET_HELPER = _det()
+
+CORRECT["determinants.det_of_product"] = [
+    ("product of determinants", _DET_HELPER + "def det_of_product(A, B):\n    return det(A) * det(B)\n"),
+    ("determinant of the product", _DET_HELPER + "def det_of_product(A, B):\n    return det(A @ B)\n"),
+    ("det(B @ A) is the same number", _DET_HELPER + "def det_of_product(A, B):\n    return det(B @ A)\n"),
+]
+
+MISTAKES["determinants.det_of_product"] = [
+    ("sum", _DET_HELPER + "def det_of_product(A, B):\n    return det(A) + det(B)\n", "PRODUCT"),
+    ("det_of_sum", _DET_HELPER + "def det_of_product(A, B):\n    return det(A + B)\n", "A + B"),
+    ("elementwise", _DET_HELPER + "def det_of_product(A, B):\n    return det(A * B)\n", "entry by entry"),
+    ("ratio", _DET_HELPER + "def det_of_product(A, B):\n    return det(A) / det(B)\n", "divided"),
+    ("difference", _DET_HELPER + "def det_of_product(A, B):\n    return det(A) - det(B)\n", "subtracted"),
+    ("one_factor", _DET_HELPER + "def det_of_product(A, B):\n    return det(B)\n", "only one"),
+    ("library_used", "import numpy as np\ndef det_of_product(A, B):\n    return np.linalg.det(A) * np.linalg.det(B)\n",
+     "from scratch"),
+    ("error", "def det_of_product(A, B):\n    raise NotImplementedError()\n", "not answered yet"),
+]
