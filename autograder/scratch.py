@@ -488,16 +488,26 @@ def rule_for(check_id: str) -> Rule | None:
 
 
 def violation(check_id: str, target: str, cells: list[str], answers: list[int] = (), own: list[int] | None = None,
-              fallback: dict[str, str] | None = None) -> str | None:
+              fallback: "dict[str, str] | Rule | tuple[Rule, ...] | None" = None) -> str | None:
     """Why the code for ``target`` breaks the exercise's from-scratch rule, or None.
 
     ``cells`` is every cell that ran, in order; ``answers`` the indices of the exercise's
     own answer cells (read whole, as they run whole); ``own`` the indices of every cell the
     student wrote (all of them when None), read for dynamic machinery wherever it is."""
     rule = RULES.get(check_id)
+    if rule is None and isinstance(fallback, Rule):  # the check declares its own rule
+        rule = fallback
+    elif rule is None and isinstance(fallback, tuple) and fallback and all(isinstance(r, Rule) for r in fallback):
+        for one in fallback:
+            found = violation(check_id, target, cells, answers, own, one)
+            if found:
+                return found
+        return None
     if rule is None:
         return _fallback(cells, fallback) if fallback else None
     own = list(range(len(cells))) if own is None else list(own)
+    # (A check declares its rule with ``forbidden=scratch.Rule(...)``; RULES keeps the
+    # rules of the first assignments, written before checks could declare them.)
     try:
         with AST_LOCK:
             nb = _read_cached(cells)

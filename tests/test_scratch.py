@@ -263,3 +263,19 @@ def test_pca_from_scratch_exact_scores(pca_graded, name, score):
         assert "worth 3 of the assignment's points" in q.feedback
     if name == "sklearn_in_written_module":
         assert "while the check ran your code" in by_q["pca_eig_values"].feedback
+
+
+def test_a_check_declares_its_own_rule():
+    """A check outside RULES passes its rule as `forbidden=scratch.Rule(...)`: the matmul of
+    02-matrices is followed through a helper in another cell, and loops pass."""
+    from autograder.checks import load_all
+
+    check = load_all()["matrices.matmul"]
+    helper = "def _mul(A, B):\n    return A @ B\n"
+    cheat = "def matmul(A, B):\n    return _mul(A, B)\n"
+    loops = ("def matmul(A, B):\n    n, m = len(A), len(B[0])\n"
+             "    return [[sum(A[i][k] * B[k][j] for k in range(len(B))) for j in range(m)] for i in range(n)]\n")
+    assert check.scan([helper, cheat], answers=[1]).mistake == "library_used"
+    assert check.scan([helper, loops], answers=[1]) is None
+    assert check.scan(["import numpy\nmm = getattr(numpy, 'mat' + 'mul')\n", cheat.replace("_mul", "mm")],
+                      answers=[1]).mistake == "library_used"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.checks._kit.compare import describe_failure
 from autograder.checks.systems import _square, _untied, _zero_corner, eliminate, explaining_all
@@ -24,12 +25,12 @@ from autograder.checks.systems import _square, _untied, _zero_corner, eliminate,
 TOL = Tolerance(1e-8, "scale", floor=1e-12, float32=1e-5)
 ZERO_TOL = Tolerance(1e-10, "scale", floor=0.0)
 
-FROM_SCRATCH = {
-    r"\blinalg\.det\b|\bslogdet\b|\blinalg import[^\n]*\bdet\b|\bscipy\b|\btorch\.linalg\b|\blu_factor\b":
-        "a library determinant (np.linalg.det, slogdet or SciPy)",
-    r"\blinalg\.inv\b|\bpinv\b|\blinalg\.solve\b|\blinalg import[^\n]*\b(inv|solve)\b|\blstsq\b":
-        "a library inverse or solver (np.linalg.inv, pinv, solve)",
-}
+FROM_SCRATCH = (
+    scratch.Rule("a library determinant (np.linalg.det, slogdet or SciPy)", modules=("scipy.linalg", "torch.linalg"),
+                 roots=("numpy", "scipy", "torch"), names=("det", "slogdet", "logdet", "lu_factor", "lu")),
+    scratch.Rule("a library inverse or solver (np.linalg.inv, pinv, solve)", roots=("numpy", "scipy", "torch"),
+                 names=("inv", "pinv", "solve", "lstsq", "tensorinv", "tensorsolve")),
+)
 
 
 def _f(x) -> np.ndarray:

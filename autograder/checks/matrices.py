@@ -24,6 +24,7 @@ from functools import reduce
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.checks._kit.compare import describe_failure, judge_parts
 
@@ -121,11 +122,12 @@ def _matmul_incompatible(case: Case, outcome) -> Verdict | None:
     return Verdict(False, describe_failure(case, MATMUL_MISTAKES[-1].message + f" ({got})"), "no_shape_check")
 
 
-FROM_SCRATCH = {
-    r"@|\bnp\.dot\b|\bnumpy\.dot\b|\.dot\b|\.matmul\b|\beinsum\b|\btensordot\b|\bnp\.inner\b|\bvdot\b|\bvecdot\b"
-    r"|\bmulti_dot\b|\bnumpy import[^\n]*\b(dot|inner|vdot|matmul|einsum)\b": "a NumPy matrix-product routine "
-    "(@, np.dot, np.matmul or einsum)",
-}
+FROM_SCRATCH = scratch.Rule(
+    "a NumPy matrix-product routine (@, np.dot, np.matmul, einsum or .dot())",
+    roots=("numpy", "scipy", "torch", "operator"),
+    names=("dot", "inner", "vdot", "matmul", "einsum", "tensordot", "vecdot", "multi_dot", "__matmul__",
+           "__rmatmul__", "imatmul", "mm", "bmm"),
+    methods=("dot", "__matmul__", "__rmatmul__", "matmul", "mm"), matmul=True)
 
 check_matmul = register(Check(
     id="matrices.matmul",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.checks._kit.compare import Part, describe_failure, judge_parts
 
@@ -27,11 +28,13 @@ TOL = Tolerance(1e-8, "scale", floor=1e-12, float32=1e-5)
 ZERO_TOL = Tolerance(1e-10, "scale", floor=0.0)
 LABELS = ("unique", "none", "infinite")
 
-FROM_SCRATCH = {
-    r"\blinalg\.inv\b|\blinalg import[^\n]*\binv\b|\bpinv\b": "np.linalg.inv (solving by inverting A, inv(A) @ b)",
-    r"\blinalg\.solve\b|\blinalg import[^\n]*\bsolve\b|\blstsq\b|\bsolve_triangular\b|\blu_solve\b|\blu_factor\b"
-    r"|\bscipy\.linalg\b|\bfrom scipy\b|\btorch\.linalg\b": "a library solver (np.linalg.solve, lstsq or SciPy)",
-}
+FROM_SCRATCH = (
+    scratch.Rule("np.linalg.inv (solving by inverting A, inv(A) @ b)", roots=("numpy", "scipy", "torch"),
+                 names=("inv", "pinv", "tensorinv")),
+    scratch.Rule("a library solver (np.linalg.solve, lstsq or SciPy)", modules=("scipy.linalg", "torch.linalg"),
+                 roots=("numpy", "scipy", "torch"),
+                 names=("solve", "lstsq", "solve_triangular", "lu_solve", "lu_factor", "tensorsolve")),
+)
 
 
 def _f(x) -> np.ndarray:
