@@ -41,6 +41,29 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
 
+# Released hidden-check cells re-run the public checks silently, so Validate fails naming
+# an unanswered or failing function and prints nothing that looks like a hidden pass.
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "autograder.nbgrader_ext.release.ValidatableHiddenChecks",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# `nbgrader validate` says that passing means passing the public checks only.
+from autograder.nbgrader_ext.validate import use_honest_wording  # noqa: E402
+
+use_honest_wording()
+
 # Executed solutions, without hidden tests, go to solutions/<id>/.
 c.CourseDirectory.solution_directory = "solutions"
 c.GenerateSolution.preprocessors = [
@@ -48,6 +71,7 @@ c.GenerateSolution.preprocessors = [
     "nbgrader.preprocessors.LockCells",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.ClearMarkScheme",
+    "autograder.nbgrader_ext.release.ValidatableHiddenChecks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.Execute",
 ]
