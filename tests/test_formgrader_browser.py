@@ -9,6 +9,7 @@ none of them. Screenshots go to tests/artifacts/formgrader-*.png.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -62,18 +63,20 @@ def test_grade_writes_the_autograded_copy(course):
     assert graded and all(c["outputs"][0]["output_type"] == "error" for c in graded)
 
 
-@pytest.fixture(scope="module")
-def formgrader(course, tmp_path_factory):
+@contextlib.contextmanager
+def jupyter_server(root: Path, scratch: Path):
+    """A Jupyter server (JupyterLab, formgrader, Validate) on a free port, serving ``root``."""
     port = _free_port()
     env = tool_env()
-    env["JUPYTER_CONFIG_DIR"] = str(tmp_path_factory.mktemp("jupyter-config"))
-    env["JUPYTER_RUNTIME_DIR"] = str(tmp_path_factory.mktemp("jupyter-runtime"))
-    argv = [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}", "--ServerApp.token=",
-            "--ServerApp.password=", f"--ServerApp.root_dir={course}", "--ServerApp.disable_check_xsrf=True"]
+    env["JUPYTER_CONFIG_DIR"] = str(scratch / "config")
+    env["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
+    argv = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.token=",
+            "--ServerApp.password=", f"--ServerApp.root_dir={root}", "--ServerApp.disable_check_xsrf=True"]
     if os.geteuid() == 0:
         argv.append("--allow-root")
-    log = open(tmp_path_factory.mktemp("server") / "server.log", "w")
-    proc = subprocess.Popen(argv, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
+    scratch.mkdir(parents=True, exist_ok=True)
+    log = open(scratch / "server.log", "w")
+    proc = subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -82,10 +85,10 @@ def formgrader(course, tmp_path_factory):
                 break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError(f"jupyter server exited: {Path(log.name).read_text()[-2000:]}") from None
+                    raise RuntimeError(f"jupyter server exited: {(scratch / 'server.log').read_text()[-2000:]}") from None
                 time.sleep(0.5)
         else:
-            raise RuntimeError("formgrader did not answer in 60 s")
+            raise RuntimeError("the Jupyter server did not answer in 60 s")
         yield base
     finally:
         proc.terminate()
@@ -94,6 +97,12 @@ def formgrader(course, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def formgrader(course, tmp_path_factory):
+    with jupyter_server(course, tmp_path_factory.mktemp("jupyter")) as base:
+        yield base
 
 
 def test_manual_grading_in_chromium(course, formgrader):
