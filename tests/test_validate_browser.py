@@ -35,4 +35,4 @@ def test_validate_button_fails_a_blank_notebook_naming_functions(tmp_path):
             context.close()
     assert "passes all the tests" not in text
     for target in TARGETS:
-        assert f"`{target}` is not answered yet" in text, target
+        assert f"AssertionError: `{target}` is not answered yet" in text, target

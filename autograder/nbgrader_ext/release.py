@@ -59,6 +59,8 @@ def validation_code(target: str, checks: str) -> str:
         f"    raise AssertionError('`{target}` is not answered yet') from None\n"
         f"except NameError as error:\n"
         f"    raise AssertionError(f'`{target}` is not answered yet, or its cell has not run ({{error}})') from None\n"
+        f"except AssertionError as error:\n"
+        f"    raise AssertionError(f'`{target}` fails its public checks: {{error}}') from None\n"
         f"except Exception as error:\n"
         f"    raise AssertionError(f'`{target}` fails its public checks: {{type(error).__name__}}: {{error}}') from None\n"
         f"finally:\n"
