@@ -92,11 +92,11 @@ def test_solved_notebook_passes_with_honest_words(course, tmp_path):
 def test_released_hidden_check_cells_print_nothing(course, tmp_path):
     folder = tmp_path / "run"
     shutil.copytree(course / "release" / ASSIGNMENT, folder)
-    nb = nbformat.from_dict(_solved())
+    nb = nbformat.reads(json.dumps(_solved()), as_version=4)
     ExecutePreprocessor(timeout=300, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(folder)}})
     hidden = [c for c in nb.cells if notebook.is_hidden_check(c)]
     assert len(hidden) == 9
     for cell in hidden:
         assert cell.outputs == [], cell.source[:200]
-        assert "They run only when your work is graded" in cell.source
+        assert "They run only when your work is graded" in " ".join(cell.source.replace("#", " ").split())
         assert not check_calls(cell.source)  # the hidden checks themselves are not released

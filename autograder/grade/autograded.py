@@ -11,14 +11,17 @@ are nbgrader's own.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
+import uuid
 import warnings
 from pathlib import Path
 
 import nbformat
 from sqlalchemy.exc import SAWarning
 
+from autograder.build import notebook
 from autograder.grade.plan import Plan
 from autograder.grade.results import SubmissionResult
 from autograder.grade.submission import InvalidSubmission, read_notebook
@@ -48,12 +51,38 @@ def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: Su
         warnings.simplefilter("ignore", SAWarning)
         for step in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(), CheckCellMetadata()):
             nb, resources = step.preprocess(nb, resources)
+        restore_graded_cells(nb, plan.source)
         put_verdicts(nb, result.questions)
         nb, resources = SaveAutoGrades().preprocess(nb, resources)
     add_rubric(nb)
     path = autograded_path(root, plan.assignment, result.student_id, plan.notebook)
     _write(nb, path)
     return path
+
+
+def restore_graded_cells(nb, source) -> list[str]:
+    """Put back graded cells the student deleted (nbgrader only overwrites the ones left),
+    each after the cell that precedes it in the source, so the grader sees every verdict.
+    A deleted free-response answer comes back saying so. Returns the restored grade ids."""
+    present = {notebook.grade_id(c) for c in nb.cells if notebook.grade_id(c)}
+    restored = []
+    for index, src in enumerate(source.cells):
+        gid = notebook.grade_id(src)
+        if not gid or gid in present or not notebook.meta(src).get("grade"):
+            continue
+        cell = copy.deepcopy(src)
+        cell["id"] = uuid.uuid4().hex[:12]
+        if notebook.is_manual(cell):
+            cell.source = "(This answer cell was missing from the submission.)"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        before = [notebook.grade_id(c) for c in source.cells[:index] if notebook.grade_id(c)]
+        at = next((k + 1 for gid_before in reversed(before) for k, c in enumerate(nb.cells)
+                   if notebook.grade_id(c) == gid_before), 0)
+        nb.cells.insert(at, cell)
+        present.add(gid)
+        restored.append(gid)
+    return restored
 
 
 def _write(nb, path: Path) -> None:
