@@ -31,6 +31,9 @@ def test_validate_button_fails_a_blank_notebook_naming_functions(tmp_path):
             dialog = page.wait_for_selector(".validation-failed, .validation-success", timeout=300_000)
             text = dialog.inner_text()
             page.screenshot(path=str(ARTIFACTS / "validate-blank.png"))
+            # The first error as the student reads it (the dialog lists every failed cell).
+            page.locator(".validation-failed pre", has_text="AssertionError: `dot` is not answered yet").first.screenshot(
+                path=str(ARTIFACTS / "validate-blank-error.png"))
         finally:
             context.close()
     assert "passes all the tests" not in text
