@@ -17,6 +17,7 @@ from autograder.paths import Course
 from tests.helpers import REPO, copy_course, put_submission, run
 
 ASSIGNMENT = "01-vectors"
+PARTIAL = 2  # dot_values and norm_values, 1 point each
 
 # Switches off everything the in-kernel checks could use, then answers with constants.
 DISABLE_CHECKS = """
@@ -46,6 +47,24 @@ def _constant_answers(source_nb: dict, prefix: str = "") -> dict:
     return nb
 
 
+def _some_answers(release: dict, source_path, answered: set[str], prefix: str = "") -> dict:
+    """The release with the source's solutions for ``answered`` (``prefix`` before the first)."""
+    import re
+
+    from autograder.build import notebook
+
+    source = {notebook.grade_id(c): c.source for c in notebook.read(source_path).cells}
+    nb = json.loads(json.dumps(release))
+    first = True
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in answered:
+            code = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", "", source[gid], flags=re.M)
+            cell["source"] = (prefix if first else "") + code
+            first = False
+    return nb
+
+
 @pytest.fixture(scope="module")
 def autograded(tmp_path_factory):
     root = copy_course(REPO, tmp_path_factory.mktemp("trusted"))
@@ -57,6 +76,9 @@ def autograded(tmp_path_factory):
         "blank": release,
         "constant": _constant_answers(release),
         "forger": _constant_answers(release, DISABLE_CHECKS),
+        "partial": _some_answers(release, course.source_notebook(ASSIGNMENT), {"dot", "norm"}),
+        "partial_forger": _some_answers(release, course.source_notebook(ASSIGNMENT), {"dot", "norm"},
+                                        DISABLE_CHECKS),
     }
     for student, nb in submissions.items():
         put_submission(root / "submitted", student, ASSIGNMENT, nb)
@@ -79,6 +101,9 @@ def test_disabling_in_kernel_checks_earns_nothing(autograded):
     # switching off the in-kernel checks adds nothing (it forged 14 of 14 before).
     assert scores["constant"] == 0
     assert scores["forger"] == 0
+    # Two of six functions answered: their points, and no more with the checks switched off.
+    assert scores["partial"] == PARTIAL
+    assert scores["partial_forger"] == PARTIAL
 
 
 def test_no_float_warnings_and_verdicts_in_cells(autograded):
