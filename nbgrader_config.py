@@ -1,8 +1,12 @@
 """nbgrader configuration for the course. The course directory is this repository."""
 
+import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 - provided by nbgrader
+
+# The course's own autograder package (trusted autograde, feedback steps) comes first.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.CourseDirectory.course_id = "la4ml"
@@ -16,12 +20,49 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120
 
-# Feedback never shows hidden-test source (nbgrader's default feedback does).
+# `nbgrader autograde` (and formgrader's Autograde button) never runs the hidden checks in
+# the student's kernel: the notebook is graded by the platform's engine (sandboxed student
+# code, verdicts judged outside it), and each graded cell gets its verdict as its output.
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_ext.TrustedExecute",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.TrustedExecute.course_root = str(Path(__file__).resolve().parent)
+
+# Feedback never shows hidden-test source (nbgrader's default feedback does), nor the
+# rubric cells the grader's copy carries.
 c.GenerateFeedback.preprocessors = [
+    "autograder.nbgrader_ext.feedback.RemoveGraderOnly",
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
+
+# Released hidden-check cells re-run the public checks silently, so Validate fails naming
+# an unanswered or failing function and prints nothing that looks like a hidden pass.
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "autograder.nbgrader_ext.release.ValidatableHiddenChecks",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# `nbgrader validate` says that passing means passing the public checks only.
+from autograder.nbgrader_ext.validate import use_honest_wording  # noqa: E402
+
+use_honest_wording()
 
 # Executed solutions, without hidden tests, go to solutions/<id>/.
 c.CourseDirectory.solution_directory = "solutions"
@@ -30,6 +71,7 @@ c.GenerateSolution.preprocessors = [
     "nbgrader.preprocessors.LockCells",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.ClearMarkScheme",
+    "autograder.nbgrader_ext.release.ValidatableHiddenChecks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.Execute",
 ]

@@ -74,8 +74,9 @@ def _question(prompt, solution, tests) -> list:
     out.append(nbformat.v4.new_code_cell(_otter_solution(solution.source)))
     out.append(_raw("# END SOLUTION"))
     out.append(_raw("# BEGIN TESTS"))
+    hidden_points = sum(float(t.metadata["nbgrader"].get("points", 0)) for t in tests if is_hidden_check(t))
     for test in tests:
-        out.append(nbformat.v4.new_code_cell(_test_cell(test)))
+        out.append(nbformat.v4.new_code_cell(_test_cell(test, hidden_points)))
     out.append(_raw("# END TESTS"))
     out.append(_raw("# END QUESTION"))
     return out
@@ -98,14 +99,28 @@ def _otter_solution(source: str) -> str:
     return re.sub(r"^(\s*)### END SOLUTION\s*$", r"\1# END SOLUTION", source, flags=re.M)
 
 
-def _test_cell(cell) -> str:
+def sanity_message(hidden_points: float) -> str:
+    """What ``grader.check`` adds when a question's public tests pass: they are sanity
+    checks, and the points come from hidden checks run at grading. (Plain words: otter
+    writes it into YAML and into a double-quoted Python string.)"""
+    if not hidden_points:
+        return "These are sanity checks only. This question is graded when your work is graded."
+    pts = f"{_num(hidden_points)} point{'s' if hidden_points != 1 else ''}"
+    return (f"These are sanity checks only, not your score. The hidden checks ({pts}) run when your "
+            f"work is graded, on fresh inputs, and can still fail.")
+
+
+def _test_cell(cell, hidden_points: float = 0) -> str:
     """An otter exception-based test: a config block, then one function whose parameters
-    are the notebook names the test uses (otter passes them in from the notebook)."""
+    are the notebook names the test uses (otter passes them in from the notebook).
+    A public test's success message says that the hidden checks run at grading."""
     hidden = is_hidden_check(cell)
     body = _strip_docstring(cell.source.replace(BEGIN_HIDDEN, "").replace(END_HIDDEN, ""))
     points = cell.metadata["nbgrader"].get("points", 0) if hidden else 0
     params = ", ".join(free_names(body))
-    config = f'""" # BEGIN TEST CONFIG\nhidden: {str(hidden).lower()}\npoints: {_num(points)}\n""" # END TEST CONFIG'
+    message = "" if hidden else f"\nsuccess_message: {sanity_message(hidden_points)}"
+    config = (f'""" # BEGIN TEST CONFIG\nhidden: {str(hidden).lower()}\npoints: {_num(points)}{message}\n'
+              f'""" # END TEST CONFIG')
     func = f"def test_{grade_id(cell)}({params}):\n" + textwrap.indent(body.strip() or "pass", "    ")
     return f"{config}\n{func}"
 

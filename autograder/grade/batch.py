@@ -151,7 +151,19 @@ def _save(course, db_url, plan, submission, result) -> None:
     if submission.submitted_at:
         result.submitted_at = submission.submitted_at.isoformat()
     gradebook.record(db_url, plan, result, submission.submitted_at)
+    _write_autograded(course, db_url, plan, submission, result)
     result.save(course.grades)  # last: its presence means "done"
+
+
+def _write_autograded(course, db_url, plan, submission, result) -> None:
+    """nbgrader's autograded/ copy, for formgrader's Manual Grading."""
+    from autograder.grade.autograded import write_autograded
+
+    try:
+        write_autograded(course.root, db_url, plan, submission, result)
+    except Exception as exc:  # noqa: BLE001 - the grade is saved; only the grader's copy is missing
+        tqdm.write(f"{submission.student_id}: formgrader copy not written ({type(exc).__name__}: {exc})",
+                   file=sys.stderr)
 
 
 # --- running: a Dask cluster (local by default) --------------------------------------

@@ -1,0 +1,94 @@
+"""Write nbgrader's ``autograded/<student>/<assignment>/<notebook>.ipynb`` for a graded
+submission, so formgrader's Manual Grading lists it and shows what the checks decided.
+
+The copy is what ``nbgrader autograde`` would leave with this course's configuration:
+the student's answers, locked and graded cells restored from the gradebook, each graded
+cell's output the trusted verdict, and after each free-response answer the rubric points
+for that question (a grader-only cell that feedback removes). nbgrader's ``SaveAutoGrades``
+then reads it, so the gradebook's flags (answers waiting for a grader, "No response.")
+are nbgrader's own.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+import uuid
+import warnings
+from pathlib import Path
+
+import nbformat
+from sqlalchemy.exc import SAWarning
+
+from autograder.build import notebook
+from autograder.grade.plan import Plan
+from autograder.grade.results import SubmissionResult
+from autograder.grade.submission import InvalidSubmission, read_notebook
+from autograder.nbgrader_ext.verdicts import add_rubric, put_verdicts
+
+
+def autograded_path(root: Path, assignment: str, student_id: str, notebook: str) -> Path:
+    return Path(root) / "autograded" / student_id / assignment / notebook
+
+
+def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: SubmissionResult) -> Path | None:
+    """Write the grader's copy of one graded submission; None (and nothing written) when
+    the submission has no readable notebook."""
+    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
+                                        OverwriteKernelspec, SaveAutoGrades)
+
+    if submission.path is None:
+        return None
+    try:
+        nb = read_notebook(submission.path)
+    except InvalidSubmission:
+        return None
+    stem = plan.notebook.removesuffix(".ipynb")
+    resources = {"nbgrader": {"notebook": stem, "assignment": plan.assignment, "student": result.student_id,
+                              "db_url": db_url}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        for step in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(), CheckCellMetadata()):
+            nb, resources = step.preprocess(nb, resources)
+        restore_graded_cells(nb, plan.source)
+        put_verdicts(nb, result.questions)
+        nb, resources = SaveAutoGrades().preprocess(nb, resources)
+    add_rubric(nb)
+    path = autograded_path(root, plan.assignment, result.student_id, plan.notebook)
+    _write(nb, path)
+    return path
+
+
+def restore_graded_cells(nb, source) -> list[str]:
+    """Put back graded cells the student deleted (nbgrader only overwrites the ones left),
+    each after the cell that precedes it in the source, so the grader sees every verdict.
+    A deleted free-response answer comes back saying so. Returns the restored grade ids."""
+    present = {notebook.grade_id(c) for c in nb.cells if notebook.grade_id(c)}
+    restored = []
+    for index, src in enumerate(source.cells):
+        gid = notebook.grade_id(src)
+        if not gid or gid in present or not notebook.meta(src).get("grade"):
+            continue
+        cell = copy.deepcopy(src)
+        cell["id"] = uuid.uuid4().hex[:12]
+        if notebook.is_manual(cell):
+            cell.source = "(This answer cell was missing from the submission.)"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        before = [notebook.grade_id(c) for c in source.cells[:index] if notebook.grade_id(c)]
+        at = next((k + 1 for gid_before in reversed(before) for k, c in enumerate(nb.cells)
+                   if notebook.grade_id(c) == gid_before), 0)
+        nb.cells.insert(at, cell)
+        present.add(gid)
+        restored.append(gid)
+    return restored
+
+
+def _write(nb, path: Path) -> None:
+    """Write then rename (nbgrader leaves its copies read-only; a rename replaces them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(nbformat.writes(nb))
+    os.replace(tmp, path)
