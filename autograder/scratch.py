@@ -1,6 +1,7 @@
 """The "from scratch" rule, decided from what the code does rather than how it is spelled.
 
-For one exercise (a check with a rule below) the grader reads every cell that ran as Python,
+For one exercise (a check that declares ``forbidden=scratch.Rule(...)``, e.g. ``NUMPY_DOT``
+below) the grader reads every cell that ran as Python,
 follows the exercise's function (or class) to every helper, alias and import it reaches
 across cells, and fails the check if that code:
 
@@ -14,7 +15,7 @@ across cells, and fails the check if that code:
 Dynamic machinery counts in any cell the student wrote, since it can change what the
 exercise's code does from afar; a rule marked ``anywhere`` (peft) also rules its library out
 of every such cell. A student's own function is never judged by its name: an honest helper
-called ``PCA`` is fine. The sandbox also watches the exercise's probe while it runs (``RUNTIME`` below, see
+called ``PCA`` is fine. The sandbox also watches the exercise's probe while it runs (the check's ``watch``, see
 ``autograder.harness.watch``): the third-party routines it rules out cannot be imported or
 run there, and an attempt fails the check too.
 """
@@ -75,56 +76,40 @@ class Watch:
                 "builtins": [list(b) for b in self.builtins]}
 
 
-_DOT = Rule("a NumPy dot-product routine (np.dot, np.inner, np.vdot, np.matmul, the @ operator, .dot())",
+NUMPY_DOT = Rule("a NumPy dot-product routine (np.dot, np.inner, np.vdot, np.matmul, the @ operator, .dot())",
             roots=("numpy", "scipy", "torch", "operator"),
             names=("dot", "inner", "vdot", "matmul", "tensordot", "vecdot", "multi_dot", "__matmul__",
                    "__rmatmul__", "imatmul"),
             methods=("dot", "__matmul__", "__rmatmul__", "matmul", "inner", "vdot"), matmul=True)
-_NORM = Rule("a library norm (np.linalg.norm)", roots=("numpy", "scipy", "torch"),
+LIBRARY_NORM = Rule("a library norm (np.linalg.norm)", roots=("numpy", "scipy", "torch"),
              names=("norm", "vector_norm", "matrix_norm"))
-_PCA = Rule("scikit-learn's PCA (sklearn.decomposition)", modules=("sklearn.decomposition",),
+SKLEARN_PCA = Rule("scikit-learn's PCA (sklearn.decomposition)", modules=("sklearn.decomposition",),
             roots=("sklearn",), names=("PCA", "IncrementalPCA", "KernelPCA", "TruncatedSVD", "SparsePCA",
                                        "MiniBatchSparsePCA"))
-_SOFTMAX = Rule("a library softmax (torch.softmax, F.softmax, Tensor.softmax or scipy.special.softmax)",
+LIBRARY_SOFTMAX = Rule("a library softmax (torch.softmax, F.softmax, Tensor.softmax or scipy.special.softmax)",
                 roots=("torch", "scipy", "sklearn", "jax", "tensorflow", "keras"),
                 names=("softmax", "log_softmax", "Softmax", "LogSoftmax", "softmin", "Softmin"),
                 methods=("softmax", "log_softmax", "Softmax"))
-_ATTENTION = Rule("PyTorch's built-in attention (torch.nn.functional.scaled_dot_product_attention, "
+TORCH_ATTENTION = Rule("PyTorch's built-in attention (torch.nn.functional.scaled_dot_product_attention, "
                   "nn.MultiheadAttention)", roots=("torch",),
                   names=("scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward"),
                   methods=("MultiheadAttention", "multi_head_attention_forward"))
-_PEFT = Rule("the peft library (or another LoRA library)", modules=("peft", "loralib"), anywhere=True)
+PEFT = Rule("the peft library (or another LoRA library)", modules=("peft", "loralib"), anywhere=True)
 
-RULES: dict[str, Rule] = {
-    "vectors.dot": _DOT, "vectors.norm": _NORM,
-    "pca.pca_eig": _PCA, "pca.pca_svd": _PCA, "pca.explained_variance_ratio": _PCA,
-    "attention.softmax": _SOFTMAX,
-    "attention.scaled_dot_product_attention": _ATTENTION, "attention.multi_head_attention": _ATTENTION,
-    "lora.layer_init": _PEFT, "lora.layer_forward": _PEFT, "lora.merge": _PEFT,
-}
 
-_TORCH_SOFTMAX = Watch(frames=(("torch.nn.functional", "softmax"), ("torch.nn.functional", "log_softmax"),
+WATCH_TORCH_SOFTMAX = Watch(frames=(("torch.nn.functional", "softmax"), ("torch.nn.functional", "log_softmax"),
                                ("torch.nn.modules.activation", "Softmax"),
                                ("torch.nn.modules.activation", "LogSoftmax"), ("scipy.special", "softmax"),
                                ("scipy.special", "log_softmax")),
                        builtins=(("torch", "softmax"), ("torch", "log_softmax"), ("torch", "_softmax")))
-_TORCH_ATTENTION = Watch(frames=(("torch.nn.functional", "multi_head_attention_forward"),
+WATCH_TORCH_ATTENTION = Watch(frames=(("torch.nn.functional", "multi_head_attention_forward"),
                                  ("torch.nn.modules.activation", "MultiheadAttention")),
                          builtins=(("torch", "scaled_dot_product_attention"),
                                    ("torch", "_scaled_dot_product_attention_math"),
                                    ("torch", "_native_multi_head_attention")))
-RUNTIME: dict[str, Watch] = {
-    "vectors.dot": Watch(builtins=(("numpy", "dot"), ("numpy", "inner"), ("numpy", "vdot"))),
-    "pca.pca_eig": Watch(imports=("sklearn.decomposition",)),
-    "pca.pca_svd": Watch(imports=("sklearn.decomposition",)),
-    "pca.explained_variance_ratio": Watch(imports=("sklearn.decomposition",)),
-    "attention.softmax": _TORCH_SOFTMAX,
-    "attention.scaled_dot_product_attention": _TORCH_ATTENTION,
-    "attention.multi_head_attention": _TORCH_ATTENTION,
-    "lora.layer_init": Watch(imports=("peft", "loralib")),
-    "lora.layer_forward": Watch(imports=("peft", "loralib")),
-    "lora.merge": Watch(imports=("peft", "loralib")),
-}
+WATCH_NUMPY_DOT = Watch(builtins=(("numpy", "dot"), ("numpy", "inner"), ("numpy", "vdot")))
+WATCH_SKLEARN_DECOMPOSITION = Watch(imports=("sklearn.decomposition",))
+WATCH_PEFT = Watch(imports=("peft", "loralib"))
 
 # Dynamic import and code machinery: never needed to write these exercises, and it hides
 # what the code uses.
@@ -483,10 +468,6 @@ def _local_names(root: ast.AST, nodes: list[ast.AST], nested: list[ast.AST]) -> 
     return names
 
 
-def rule_for(check_id: str) -> Rule | None:
-    return RULES.get(check_id)
-
-
 def violation(check_id: str, target: str, cells: list[str], answers: list[int] = (), own: list[int] | None = None,
               fallback: "dict[str, str] | Rule | tuple[Rule, ...] | None" = None) -> str | None:
     """Why the code for ``target`` breaks the exercise's from-scratch rule, or None.
@@ -494,10 +475,8 @@ def violation(check_id: str, target: str, cells: list[str], answers: list[int] =
     ``cells`` is every cell that ran, in order; ``answers`` the indices of the exercise's
     own answer cells (read whole, as they run whole); ``own`` the indices of every cell the
     student wrote (all of them when None), read for dynamic machinery wherever it is."""
-    rule = RULES.get(check_id)
-    if rule is None and isinstance(fallback, Rule):  # the check declares its own rule
-        rule = fallback
-    elif rule is None and isinstance(fallback, tuple) and fallback and all(isinstance(r, Rule) for r in fallback):
+    rule = fallback if isinstance(fallback, Rule) else None  # the check's declared rule
+    if isinstance(fallback, tuple) and fallback and all(isinstance(r, Rule) for r in fallback):
         for one in fallback:
             found = violation(check_id, target, cells, answers, own, one)
             if found:
@@ -506,8 +485,6 @@ def violation(check_id: str, target: str, cells: list[str], answers: list[int] =
     if rule is None:
         return _fallback(cells, fallback) if fallback else None
     own = list(range(len(cells))) if own is None else list(own)
-    # (A check declares its rule with ``forbidden=scratch.Rule(...)``; RULES keeps the
-    # rules of the first assignments, written before checks could declare them.)
     try:
         with AST_LOCK:
             nb = _read_cached(cells)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
 from autograder.checks._kit.compare import Part, describe_failure, judge_all, scaled_error
 from autograder.harness.probes import Outcome
@@ -31,15 +32,6 @@ from autograder.harness.probes import Outcome
 ATTENTION_TOL = 1e-6  # numpy exercises, float64
 MHA_TOL = 1e-4  # torch float32 exercise
 
-LIBRARY_SOFTMAX = {
-    r"\.\s*softmax\b|\.\s*log_softmax\b|\bSoftmax\b|\bimport\b[^\n]*\bsoftmax\b":
-        "a library softmax (torch.softmax, F.softmax, Tensor.softmax or scipy.special.softmax)",
-}
-BUILTIN_ATTENTION = {
-    r"\.\s*scaled_dot_product_attention\b|\bimport\b[^\n]*\bscaled_dot_product_attention\b":
-        "PyTorch's built-in torch.nn.functional.scaled_dot_product_attention",
-    r"\bMultiheadAttention\b|\bmulti_head_attention_forward\b": "PyTorch's built-in nn.MultiheadAttention",
-}
 
 
 TOL = Tolerance(ATTENTION_TOL, "scale", floor=1e-8)
@@ -163,7 +155,8 @@ check_softmax = register(Check(
         cases, outcomes, _softmax_ref, ATTENTION_TOL, SOFTMAX_MISTAKES, what="softmax(x, axis)",
         on_error=_softmax_on_error,
         diagnose=_diagnose_nonfinite("unstable_softmax", UNSTABLE_LOGITS)),
-    forbidden=LIBRARY_SOFTMAX,
+    forbidden=scratch.LIBRARY_SOFTMAX,
+    watch=scratch.WATCH_TORCH_SOFTMAX,
     tolerance=TOL,
     kind="value",
     mistakes=[*SOFTMAX_MISTAKES, Mistake("unstable_softmax", UNSTABLE_LOGITS)],
@@ -383,7 +376,8 @@ check_scaled_dot_product_attention = register(Check(
     judge=lambda cases, outcomes: judge_all(
         cases, outcomes, _sdpa_ref, ATTENTION_TOL, SDPA_MISTAKES, what="scaled_dot_product_attention(Q, K, V, mask)",
         parts=SDPA_PARTS, diagnose=_diagnose_sdpa, on_error=_batched_on_error),
-    forbidden=BUILTIN_ATTENTION,
+    forbidden=scratch.TORCH_ATTENTION,
+    watch=scratch.WATCH_TORCH_ATTENTION,
     tolerance=TOL,
     kind="parts",
     mistakes=[*SDPA_MISTAKES, Mistake("unstable_softmax", UNSTABLE_SCORES), BATCHED_FAILS,
@@ -493,7 +487,8 @@ check_multi_head_attention = register(Check(
         cases, outcomes, _mha_ref, MHA_TOL, MHA_MISTAKES, what="multi_head_attention(X, Wq, Wk, Wv, Wo, n_heads)",
         parts=MHA_PARTS, on_error=_batched_on_error),
     probe="call_torch",
-    forbidden=BUILTIN_ATTENTION,
+    forbidden=scratch.TORCH_ATTENTION,
+    watch=scratch.WATCH_TORCH_ATTENTION,
     tolerance=Tolerance(MHA_TOL, "scale", floor=1e-8),
     kind="parts",
     mistakes=[*MHA_MISTAKES, BATCHED_FAILS],

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 import autograder.harness.lora_probes  # noqa: F401 - registers the lora_layer / lora_merge probes
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.checks._kit.compare import describe_failure, judge_cases, judge_value, rel_error
 from autograder.harness.probes import Outcome
@@ -33,7 +34,6 @@ LAYER_TOL = 1e-8  # float64 forward pass and gradients
 COUNT_TOL = 0  # parameter counts are exact integers
 FRACTION_TOL = 1e-8
 
-NO_PEFT = {r"\bpeft\b": "the peft library"}
 
 LAYER_KEYS = ("in_features", "out_features", "r", "alpha", "bias", "seed", "W", "b", "A", "B", "x", "g", "lr", "W2")
 STEP = 0.5  # the SGD rate of the probe's training step
@@ -358,7 +358,8 @@ check_layer_init = register(Check(
     make_cases=_layer_cases,
     judge=_judge_init,
     probe="lora_layer",
-    forbidden=NO_PEFT,
+    forbidden=scratch.PEFT,
+    watch=scratch.WATCH_PEFT,
     tolerance=Tolerance(LAYER_TOL, "relative"),
     kind="probe",
     mistakes=[*INIT_OUTPUT_MISTAKES, *SHAPE_MISTAKES, *INIT_MISTAKES],
@@ -372,7 +373,8 @@ check_layer_forward = register(Check(
     make_cases=_layer_cases,
     judge=_judge_forward,
     probe="lora_layer",
-    forbidden=NO_PEFT,
+    forbidden=scratch.PEFT,
+    watch=scratch.WATCH_PEFT,
     tolerance=Tolerance(LAYER_TOL, "relative"),
     kind="probe",
     mistakes=[*FORWARD_MISTAKES, *SHAPE_MISTAKES, *GRADIENT_MISTAKES],
@@ -455,7 +457,8 @@ check_merge = register(Check(
     make_cases=_merge_cases,
     judge=_judge_merge,
     probe="lora_merge",
-    forbidden=NO_PEFT,
+    forbidden=scratch.PEFT,
+    watch=scratch.WATCH_PEFT,
     tolerance=Tolerance(LAYER_TOL, "relative"),
     kind="probe",
     mistakes=[*MERGE_MISTAKES, IN_PLACE],

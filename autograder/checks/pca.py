@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
 from autograder.checks._kit.compare import Part, describe_failure, fmt, judge_all, scaled_error
 
 PCA_TOL = 1e-4  # max|yours - expected| <= PCA_TOL * max|expected|, stated in every prompt
 
-FROM_SCRATCH = {
-    r"\bsklearn\.decomposition\b|\bdecomposition\.PCA\b|\bfrom sklearn import\b[^\n]*\bdecomposition\b|"
-    r"\bIncrementalPCA\b|\bKernelPCA\b|\bTruncatedSVD\b|\bPCA\s*\(": "scikit-learn's PCA (sklearn.decomposition)",
-}
 
 
 TOL = Tolerance(PCA_TOL, "scale", floor=1e-8)
@@ -346,7 +343,8 @@ check_pca_eig = register(Check(
             f"(tolerance {PCA_TOL:.0e} relative to the largest entry)",
     make_cases=_pca_cases,
     judge=_pca_judge(PCA_EIG_MISTAKES, "pca_eig"),
-    forbidden=FROM_SCRATCH,
+    forbidden=scratch.SKLEARN_PCA,
+    watch=scratch.WATCH_SKLEARN_DECOMPOSITION,
     tolerance=TOL,
     kind="parts",
     mistakes=[*PCA_EIG_MISTAKES, *PCA_SHAPE_MISTAKES],
@@ -359,7 +357,8 @@ check_pca_svd = register(Check(
             f"centred data (tolerance {PCA_TOL:.0e} relative to the largest entry)",
     make_cases=_pca_cases,
     judge=_pca_judge(PCA_SVD_MISTAKES, "pca_svd"),
-    forbidden=FROM_SCRATCH,
+    forbidden=scratch.SKLEARN_PCA,
+    watch=scratch.WATCH_SKLEARN_DECOMPOSITION,
     tolerance=TOL,
     kind="parts",
     mistakes=[*PCA_SVD_MISTAKES, *PCA_SHAPE_MISTAKES],
@@ -426,7 +425,8 @@ check_explained_variance_ratio = register(Check(
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _evr_ref, PCA_TOL, EVR_MISTAKES,
                                             what="explained_variance_ratio(X)", diagnose=_diagnose_evr,
                                             complex_hint=EIGH_HINT),
-    forbidden=FROM_SCRATCH,
+    forbidden=scratch.SKLEARN_PCA,
+    watch=scratch.WATCH_SKLEARN_DECOMPOSITION,
     tolerance=TOL,
     kind="value",
     mistakes=EVR_MISTAKES,

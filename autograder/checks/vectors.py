@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
 from autograder.checks._kit.compare import describe_failure, fmt, judge_value, raised
 from autograder.harness.probes import Outcome
@@ -220,10 +221,8 @@ check_dot = register(Check(
     summary="dot(a, b) matches the reference on fresh random vectors (tolerance 1e-8)",
     make_cases=_dot_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _dot_reference, DOT_MISTAKES, "dot(a, b)")),
-    forbidden={
-        r"\bnp\.dot\b|\bnumpy\.dot\b|\.dot\b|\bnp\.inner\b|@|\bnp\.matmul\b|\bnp\.vdot\b|\btensordot\b|\bvecdot\b"
-        r"|\bmulti_dot\b|\bnumpy import[^\n]*\b(dot|inner|vdot|matmul)\b": "a NumPy dot-product routine",
-    },
+    forbidden=scratch.NUMPY_DOT,
+    watch=scratch.WATCH_NUMPY_DOT,
     tolerance=VALUE_TOL,
     kind="value",
     mistakes=DOT_MISTAKES,
@@ -272,7 +271,7 @@ check_norm = register(Check(
     summary="norm(v) matches the reference on fresh random vectors (tolerance 1e-8)",
     make_cases=_norm_cases,
     judge=_prefer_named(lambda cases, outcomes: _judge(cases, outcomes, _norm_reference, NORM_MISTAKES, "norm(v)")),
-    forbidden={r"\blinalg\.norm\b|\blinalg import[^\n]*\bnorm\b": "np.linalg.norm"},
+    forbidden=scratch.LIBRARY_NORM,
     tolerance=VALUE_TOL,
     kind="value",
     mistakes=NORM_MISTAKES,

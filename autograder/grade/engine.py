@@ -98,12 +98,18 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
                             questions, sha256=submission.sha256(), graded_at=_now())
 
 
+def _watch(check) -> dict | None:
+    """What the sandbox refuses while this check's probe runs (a from-scratch check's watch)."""
+    watch = getattr(check, "watch", None)
+    return watch.to_json() if watch is not None else None
+
+
 def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> dict:
     """What the job directory will hold: the harness (never the checks), the job, the
     inputs and the data files; kept in memory and written by :func:`_fill`."""
     work.mkdir(parents=True)
     checks = [{"id": key, "target": call.target, "probe": REGISTRY[call.check_id].probe, "unit": f"check:{key}",
-               "watch": scratch.RUNTIME[call.check_id].to_json() if call.check_id in scratch.RUNTIME else None}
+               "watch": _watch(REGISTRY[call.check_id])}
               for key, call in calls.items()]
     job = {"cells": merged.cells, "checks": checks, "skip": []}
     doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})

@@ -145,8 +145,10 @@ class Check:
     make_cases: Callable[[np.random.Generator], list[Case]]
     judge: Callable[[list[Case], list[Outcome]], Verdict]
     probe: str = "call"
-    # For "from scratch" exercises: regex over the submitted code -> what it names.
-    forbidden: dict[str, str] = field(default_factory=dict)
+    # A "from scratch" exercise: what it rules out (autograder.scratch.Rule, or a tuple of
+    # them) and what the sandbox refuses while its probe runs (autograder.scratch.Watch).
+    forbidden: object = None
+    watch: object = None
     tolerance: Tolerance | None = None
     kind: str = "value"
     mistakes: tuple[Mistake, ...] = ()  # the catalogue: every mistake this check can name
@@ -244,7 +246,7 @@ def find_forbidden(code, forbidden: dict[str, str], check_id: str = "", target: 
     """What the code uses that the exercise rules out, or None (see autograder.scratch)."""
     from autograder import scratch
 
-    if not forbidden and check_id not in scratch.RULES:
+    if not forbidden:
         return None
     cells = [code] if isinstance(code, str) else list(code)
     return scratch.violation(check_id, target, cells, answers, own, fallback=forbidden)
