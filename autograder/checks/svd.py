@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder import scratch
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
 from autograder.checks._kit.compare import Part, describe_failure, judge_all, judge_parts, scaled_error
 
 TOL = Tolerance(1e-6, "scale", floor=1e-8)
 EXACT_TOL = Tolerance(1e-8, "scale", floor=1e-8)  # arithmetic on given numbers
 
-NO_LIBRARY_PINV = {
-    r"\blinalg\s*\.\s*pinv\b|\bpinv\s*=\s*np\b|\blinalg\s*\.\s*lstsq\b|\bscipy\b": "a library pseudoinverse or "
-    "least-squares solver (np.linalg.pinv, np.linalg.lstsq or scipy)",
-}
+NO_LIBRARY_PINV = scratch.Rule(
+    "a library pseudoinverse or least-squares solver (np.linalg.pinv, np.linalg.lstsq or scipy's)",
+    roots=("numpy", "scipy", "torch"), names=("pinv", "pinvh", "pinv2", "lstsq"))
 
 
 def _f64(A) -> np.ndarray:

@@ -266,6 +266,8 @@ MISTAKES = {
                            "    return Vt.T @ np.diag(inv) @ U.T\n", "squared"),
         ("library_used", "import numpy as np\ndef pinv(A, rcond):\n    return np.linalg.pinv(A, rcond=rcond)\n",
          "from scratch"),
+        ("library_used", "import numpy.linalg as la\nhelp_me = la.pinv\n"
+                            "def pinv(A, rcond):\n    return help_me(A, rcond)\n", "from scratch"),
         ("error", "def pinv(A, rcond):\n    raise NotImplementedError()\n", "not answered yet"),
     ],
     "svd.compress": [
