@@ -7,6 +7,7 @@ assignment's reference and blank notebook are graded in process by test_generate
 
 import csv
 import json
+import os
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,9 @@ from tests.helpers import REPO, copy_course, put_submission, run
 
 # One assignment per probe kind; "mini" is the fixture course (tests/fixtures/course).
 BY_PROBE = {"call": "01-vectors", "torch": "17-attention", "layer": "18-lora", "answer": "00-diagnostic"}
-E2E = ["mini", *BY_PROBE.values()]
+# E2E_ASSIGNMENTS=04-vector-spaces,07-eigen adds assignments to one run (a new assignment's author runs it once).
+EXTRA = [a for a in os.environ.get("E2E_ASSIGNMENTS", "").split(",") if a]
+E2E = ["mini", *BY_PROBE.values(), *EXTRA]
 pytestmark = pytest.mark.slow
 
 
@@ -55,7 +58,7 @@ def otter_course(committed_course):
     assignments only (the zip is not committed)."""
     course = Course(committed_course)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda a: build_otter(course, a), BY_PROBE.values()))
+        list(pool.map(lambda a: build_otter(course, a), [*BY_PROBE.values(), *EXTRA]))
     return committed_course
 
 
