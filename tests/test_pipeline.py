@@ -39,7 +39,7 @@ def test_each_probe_kind_has_its_end_to_end_assignment():
         for cell in load_plan(course, assignment).cells:
             for call in cell.calls:
                 used.setdefault(registry[call.check_id].probe, set()).add(assignment)
-    groups = {"call": {"call"}, "torch": {"call_torch"}, "layer": {"lora_layer", "lora_merge"}, "answer": {"answer"}}
+    groups = {"call": {"call", "call_unchanged", "call_label"}, "torch": {"call_torch"}, "layer": {"lora_layer", "lora_merge"}, "answer": {"answer"}}
     for kind, assignment in BY_PROBE.items():
         assert any(assignment in used.get(p, set()) for p in groups[kind]), f"{assignment} has no {kind} probe"
     covered = set().union(*groups.values())
