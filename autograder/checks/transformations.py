@@ -82,6 +82,14 @@ def _null_with(A, r=None, full=True):
     return Vt[r:].T
 
 
+def _null_normal(A, tol):
+    """The null space read from the eigenvectors of A.T @ A (square roots of the eigenvalues)."""
+    A = _f64(A)
+    values, vectors = np.linalg.eigh(A.T @ A)
+    s = np.sqrt(np.maximum(values, 0.0))
+    return vectors[:, s <= tol * s.max()]
+
+
 def _projector(X) -> np.ndarray:
     """The orthogonal projector onto the column span of X (rank read with a 1e-8 cut-off)."""
     X = _f64(X)
@@ -143,6 +151,9 @@ NULL_MISTAKES = [
     Mistake("tol_ignored", "you ignored tol (a fixed or default cut-off keeps a singular value that tol says is "
             "zero); treat every s <= tol * s.max() as zero, with the tol given",
             lambda A, tol: _null_with(A, _rank(_svd_parts(A)[1], 10 * max(A.shape) * np.finfo(float).eps))),
+    Mistake("normal_equations", "you took eigenvectors of A.T @ A; forming A.T @ A squares the singular values, "
+            "so rounding noise of about 1e-8 * s.max() hides which ones are zero: take the SVD of A itself",
+            lambda A, tol: _null_normal(A, tol)),
     Mistake("projector", "you returned the projector I - pinv(A) @ A: its columns span the null space but are not "
             "independent (n columns); return a basis, d = n - rank independent columns such as Vt[r:].T",
             lambda A, tol: np.eye(A.shape[1]) - np.linalg.pinv(_f64(A), rcond=tol) @ _f64(A)),

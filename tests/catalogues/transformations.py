@@ -161,6 +161,22 @@ MISTAKES = {
                             "    r = int(np.sum(s > tol))\n    return Vt[r:].T\n", "relative"),
         ("tol_ignored", "import numpy as np\ndef null_space(A, tol):\n    U, s, Vt = np.linalg.svd(A)\n"
                         "    r = int(np.sum(s > 1e-10 * s.max()))\n    return Vt[r:].T\n", "ignored tol"),
+        ("normal_equations", _c("""
+            import numpy as np
+            def null_space(A, tol):
+                w, V = np.linalg.eigh(A.T @ A)
+                s = np.sqrt(np.clip(w, 0, None))
+                return V[:, s <= tol * s.max()]
+            """), "A.T @ A"),
+        ("normal_equations", _c("""
+            import numpy as np
+            def null_space(A, tol):
+                w, V = np.linalg.eigh(A.T @ A)
+                order = np.argsort(w)[::-1]
+                w, V = w[order], V[:, order]
+                r = int(np.sum(w > tol ** 2 * w.max()))
+                return V[:, r:]
+            """), "A.T @ A"),
         ("projector", "import numpy as np\ndef null_space(A, tol):\n"
                       "    return np.eye(np.shape(A)[1]) - np.linalg.pinv(A) @ A\n", "not independent"),
         ("not_independent", NS + "    N = Vt[r:].T\n    return np.column_stack([N, N.sum(axis=1)])\n",
