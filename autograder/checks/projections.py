@@ -334,6 +334,14 @@ GS_MISTAKES = [
 GS = {m.name: m for m in GS_MISTAKES}
 
 
+def _float32_hint(case: Case, *arrays) -> str:
+    """A hint when the answer was computed in float32 although the input is float64."""
+    if any(np.asarray(a).dtype == np.float32 for a in arrays) and _tol(case, FACTOR_TOL) == FACTOR_TOL.value:
+        return ("; your result is float32, whose rounding alone is about 1e-7 and grows with the condition "
+                "number: compute in float64")
+    return ""
+
+
 def _properties_text(props) -> str:
     return (f"max|Q^T Q - I| = {props['orth']:.1e}, span error {props['span']:.1e}, below-diagonal part of Q^T V "
             f"{props['tri']:.1e}")
@@ -341,6 +349,7 @@ def _properties_text(props) -> str:
 
 def _judge_basis(case, Q, V, tol, mistakes, what):
     """The verdict on an orthonormal basis Q of the columns of V (shapes already checked)."""
+    raw, Q = Q, _f64(Q)
     props = _gs_properties(Q, V)
     if _gs_passes(props, tol):
         return None
@@ -364,7 +373,8 @@ def _judge_basis(case, Q, V, tol, mistakes, what):
                        "not_triangular")
     return Verdict(False, describe_failure(
         case, f"{what} is wrong: {_properties_text(props)} (each should be at most {tol:.0e}); expected "
-              f"orthonormal columns spanning the columns of V, q_k built from v_1..v_k"), "wrong_value")
+              f"orthonormal columns spanning the columns of V, q_k built from v_1..v_k{_float32_hint(case, raw)}"),
+        "wrong_value")
 
 
 def _gs_cases(rng):
@@ -410,7 +420,7 @@ def _judge_gs(cases, outcomes):
             return wrong_shape(case, received, V, "Q")
         if not np.all(np.isfinite(received)):
             return not_finite(case, received, "Q")
-        verdict = _judge_basis(case, _f64(received), V, tol, GS_MISTAKES, what)
+        verdict = _judge_basis(case, received, V, tol, GS_MISTAKES, what)
         if verdict is not None:
             return verdict
     return Verdict.ok(f"all {len(cases)} inputs correct")
@@ -487,6 +497,7 @@ def _judge_qr_case(case, outcome):
     for name, part in (("Q", Q), ("R", R)):
         if not np.all(np.isfinite(part)):
             return not_finite(case, part, name)
+    hint = _float32_hint(case, Q, R)
     Q, R = _f64(Q), _f64(R)
     orth, lower, recon = _orth_loss(Q), _relative(np.tril(R, -1), R), _relative(Q @ R - A, A)
     if orth <= tol and lower <= tol and recon <= tol:
@@ -511,7 +522,7 @@ def _judge_qr_case(case, outcome):
         if _relative(np.abs(R) - np.abs(np.triu(C)), A) <= tol:
             return Verdict(False, describe_failure(case, QR["inconsistent_signs"].message + f" ({measured})"),
                            "inconsistent_signs")
-    return Verdict(False, describe_failure(case, f"{what} is wrong: {measured}"), "wrong_value")
+    return Verdict(False, describe_failure(case, f"{what} is wrong: {measured}{hint}"), "wrong_value")
 
 
 def _judge_qr(cases, outcomes):
