@@ -15,6 +15,14 @@ _SOFTMAX = "import numpy as np\ndef softmax(x, axis=-1):\n    x = np.asarray(x, 
            "    e = np.exp(x - x.max(axis=axis, keepdims=True))\n    return {}\n"
 
 DIAGNOSES = [
+    ("projections.project_onto", "import numpy as np\ndef project_onto(b, a):\n    a = np.asarray(a, dtype=float)\n"
+                                 "    return -(a @ b) / (a @ a) * a\n", "sign is flipped"),
+    ("projections.projection_matrix", "import numpy as np\ndef projection_matrix(A):\n"
+                                      "    return 2 * A @ np.linalg.inv(A.T @ A) @ A.T\n", "constant factor of 2"),
+    ("projections.gram_schmidt", "import numpy as np\ndef gram_schmidt(V):\n    Q = np.array(V, dtype=np.float32)\n"
+                                 "    for k in range(Q.shape[1]):\n        Q[:, k] /= np.linalg.norm(Q[:, k])\n"
+                                 "        for j in range(k + 1, Q.shape[1]):\n"
+                                 "            Q[:, j] -= (Q[:, k] @ Q[:, j]) * Q[:, k]\n    return Q\n", "compute in float64"),
     ("vectors.standardise", _STD.format("2 * (X - X.mean(0)) / sd"), "constant factor of 2"),
     ("vectors.standardise", _STD.format("(X.mean(0) - X) / sd"), "sign is flipped"),
     ("vectors.standardise", _STD.format("(X - X.mean(0)) / sd + 1"), "shifted by the same constant"),
