@@ -291,3 +291,23 @@ def test_export_command_builds_the_zip_without_a_gradebook(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert (course / "exports" / "01-vectors" / "gradescope-autograder.zip").is_file(), r.stdout
     assert not (course / "gradebook.db").exists()
+
+
+def test_the_zip_ships_every_module_the_grading_path_imports():
+    """Whatever the engine, the checks, the probes and the sandboxes import from this
+    package is in the zip (a missing module fails every Gradescope run)."""
+    import subprocess
+
+    code = ("import sys\n"
+            "import autograder.gradescope.container, autograder.gradescope.isolation, autograder.grade.engine\n"
+            "import autograder.harness.probes_all, autograder.sandbox.warm, autograder.sandbox.bwrap\n"
+            "from autograder.checks import load_all\nload_all()\n"
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('autograder') "
+            "and getattr(m, '__file__', None)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
+    from autograder.gradescope.build import SHIPPED
+    from autograder.paths import PACKAGE
+
+    shipped = {p.resolve() for pattern in SHIPPED for p in PACKAGE.glob(pattern)}
+    missing = sorted(str(Path(f).resolve().relative_to(PACKAGE)) for f in out.split() if Path(f).resolve() not in shipped)
+    assert not missing, f"imported while grading but not in the zip: {missing}"
