@@ -167,9 +167,21 @@ def phase_engine(course: Path, workers: int) -> dict:
             "statuses": sorted({r.status for r in results}), **_peaks()}
 
 
+# nbgrader 0.9's default Autograde preprocessors.
+STOCK_AUTOGRADE = ("nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+                   "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+                   "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+                   "nbgrader.preprocessors.CheckCellMetadata")
+
+
 def phase_nbgrader(course: Path, n: int) -> dict:
     from nbgrader.api import Gradebook
 
+    # The baseline is nbgrader's own autograde (checks run in the student's kernel), not the
+    # course configuration's trusted path, which grades through this engine.
+    with open(course / "nbgrader_config.py", "a") as fh:
+        fh.write("\nc.Autograde.autograde_preprocessors = [\n"
+                 + "".join(f"    '{name}',\n" for name in STOCK_AUTOGRADE) + "]\n")
     bar = tqdm(total=n, unit="nb", desc="nbgrader autograde", file=sys.stderr, dynamic_ncols=True)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", A, "--force"], cwd=course, env=_env(),

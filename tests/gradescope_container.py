@@ -172,7 +172,22 @@ umount -l {m}/proc {m}/dev 2>/dev/null
             "intact": "GRADER-FILES-INTACT" in log, "leftover": "STUDENT-PROCESSES-LEFT" in log}
 
 
+def prepare() -> None:
+    """Install the root filesystems the Gradescope tests use (before pytest starts, from
+    scripts/install-test-deps.sh, so the suite's time is the tests' own)."""
+    import tempfile
+
+    from autograder.gradescope.build import build_zip
+    from autograder.paths import Course
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for assignment in ("01-vectors", "17-attention"):  # plain numpy, and with torch
+            print(installed_rootfs(build_zip(Course(REPO), assignment, Path(tmp) / f"{assignment}.zip")))
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--prepare":
+        sys.exit(prepare())
     if sys.argv[1] == "--only-root":
         sys.exit(enter_userns_without_sysadmin(sys.argv[2:], uids=1))
     sys.exit(enter_userns_without_sysadmin(sys.argv[1:]))

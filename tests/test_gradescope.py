@@ -238,6 +238,16 @@ def test_bwrap_grades_here(zips, tmp_path, kind, expected):
     assert data["score"] == expected, data
     assert data["tests"][0]["visibility"] == "visible" and "01-vectors.ipynb" in data["tests"][0]["output"]
     assert {p: p.read_bytes() for p in before} == before
+    # The public sanity tests: visible at once, worth nothing, said to be sanity checks only.
+    public = {t["name"]: t for t in data["tests"] if t["name"].startswith("Public test: ")}
+    assert set(public) == {f"Public test: {n}_public" for n in ("dot", "norm", "cosine_similarity",
+                                                                "nearest_neighbours", "standardise", "recommend")}
+    assert all(t["visibility"] == "visible" and t["max_score"] == 0 and "worth no points" in t["output"]
+               for t in public.values())
+    if kind == "reference":
+        assert all(t["status"] == "passed" for t in public.values()), public
+    if kind == "blank":
+        assert all(t["status"] == "failed" and "NotImplementedError" in t["output"] for t in public.values()), public
 
 
 @needs_root

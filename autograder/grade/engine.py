@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import scratch
+from autograder.build import notebook
 from autograder.checks import REGISTRY, Verdict, load_all
 from autograder.checks._kit import depends
 from autograder.checks.core import fresh_rng
@@ -84,6 +85,8 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
         job = _prepare(work, course, plan, merged, calls, cases)
         outcomes, skipped, problem = _run(work, job, sandbox, limits, slot)
     watched = outcomes.pop(wire.WATCH_KEY, {}) if outcomes is not None else {}
+    public = outcomes.pop(wire.PUBLIC_KEY, {}) if outcomes is not None else {}
+    public.update({unit[7:]: why for unit, why in skipped.items() if unit.startswith("public:") and outcomes})
 
     notes = [n for n in (submission.note, *merged.notes) if n]
     status = "graded"
@@ -97,7 +100,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     if outcomes is None:
         status = problem[0] if problem else "error"
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
-                            questions, sha256=submission.sha256(), graded_at=_now())
+                            questions, sha256=submission.sha256(), graded_at=_now(), public=public)
 
 
 def _watch(check) -> dict | None:
@@ -113,7 +116,9 @@ def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> di
     checks = [{"id": key, "target": call.target, "probe": REGISTRY[call.check_id].probe, "unit": f"check:{key}",
                "watch": _watch(REGISTRY[call.check_id])}
               for key, call in calls.items()]
-    job = {"cells": merged.cells, "checks": checks, "skip": []}
+    public = [{"unit": f"public:{notebook.grade_id(c)}", "name": notebook.grade_id(c), "source": c.source}
+              for c in plan.source.cells if notebook.is_public_test(c) and notebook.grade_id(c)]
+    job = {"cells": merged.cells, "checks": checks, "public": public, "skip": []}
     doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
     return {"job": job, "args": doc, "arrays": arrays, "data": course.data_files(plan.assignment)}
 
@@ -155,10 +160,16 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
             return outcomes, skipped, problem
         unit = last["unit"]
         why = _why(run, unit)
-        if unit is None or unit in skipped or not unit.startswith(("cell:", "check:")):
+        if unit is None or unit in skipped or not unit.startswith(("cell:", "check:", "public:")):
             return None, skipped, ("timeout" if run.timed_out else "error", why)
         skipped[unit] = why
-        problem = ("timeout" if run.timed_out else "error", why)
+        if unit.startswith("check:"):  # its function hangs or crashes: so would its public test
+            target = unit.rsplit("@", 1)[-1]
+            for test in job["job"].get("public", []):
+                if test["name"] == f"{target}_public":
+                    skipped.setdefault(test["unit"], why)
+        if not unit.startswith("public:"):  # a public test is worth nothing: not a problem of the grading
+            problem = ("timeout" if run.timed_out else "error", why)
     return None, skipped, problem or ("error", "the notebook could not be run")
 
 
@@ -168,6 +179,7 @@ def progress_tracker(job: dict, last: dict):
     submission cannot invent units or restart its cell's timer by repeating a line.
     Returns False for every other line (the sandbox then keeps the cell's timer)."""
     order = [str(c.get("unit")) for c in job["cells"]] + [c["unit"] for c in job["checks"]]
+    order += [t["unit"] for t in job.get("public", [])]
     order += ["write", "done"]
     index = {unit: i for i, unit in enumerate(order)}
     at = {"i": -1}
@@ -197,6 +209,8 @@ def _unit_name(unit: str) -> str:
         return f"code cell {int(unit[5:]) + 1}"
     if unit.startswith("check:"):
         return f"the hidden check {unit[6:].split('@')[0]}"
+    if unit.startswith("public:"):
+        return f"the public test {unit[7:]}"
     return unit
 
 
@@ -211,6 +225,7 @@ def _read_outcomes(work: Path):
             arrays = wire.load_arrays(tmp)
         outcomes = wire.unpack_outcomes(doc, arrays)
         outcomes[wire.WATCH_KEY] = wire.unpack_watch(doc)
+        outcomes[wire.PUBLIC_KEY] = wire.unpack_public(doc)
         return outcomes
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Exception):  # noqa: BLE001
         return None

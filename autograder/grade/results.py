@@ -51,6 +51,9 @@ class SubmissionResult:
     submitted_at: str = ""  # ISO 8601 from nbgrader's timestamp.txt, when there is one
     gradebook: str = ""  # the gradebook the scores were written to (its URL, no password)
     checks_version: str = ""  # of the checks that judged it (autograder.grade.results.checks_version)
+    # The public-test cells as they ran beside the student's code: grade id -> None (passed)
+    # or what it raised. Worth no points and judged by nobody: shown to students as is.
+    public: dict = field(default_factory=dict)
 
     @property
     def score(self) -> float:

@@ -23,6 +23,8 @@ def main(argv=None) -> int:
                    help="a different visibility for one graded cell (repeatable)")
     b.add_argument("--submission-visibility", default="visible", choices=VISIBILITIES,
                    help="when students see which notebook was graded and whether it ran (default visible)")
+    b.add_argument("--public-visibility", default="visible", choices=VISIBILITIES,
+                   help="when students see the public sanity tests' results, worth no points (default visible)")
     r = sub.add_parser("run", help="inside Gradescope's container: grade the submission")
     r.add_argument("--root", default="/autograder")
     args = p.parse_args(argv)
@@ -39,7 +41,7 @@ def main(argv=None) -> int:
         gid, _, vis = item.partition("=")
         cells[gid] = vis
     try:
-        vis = visibility_config(args.visibility, cells, args.submission_visibility)
+        vis = visibility_config(args.visibility, cells, args.submission_visibility, args.public_visibility)
     except ValueError as exc:
         p.error(str(exc))
     course = Course.find(args.course)

@@ -20,8 +20,10 @@ from autograder.export.safe import student_safe
 from autograder.grade.results import SubmissionResult
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
-DEFAULT_VISIBILITY = {"submission": "visible", "checks": "after_published", "cells": {}}
+DEFAULT_VISIBILITY = {"submission": "visible", "checks": "after_published", "cells": {}, "public": "visible"}
 
+PUBLIC_NOTE = "(A public sanity check, worth no points: the hidden checks decide your score.)"
+PUBLIC_PASSED = "Passed. " + PUBLIC_NOTE
 _STATUS_OUTPUT = {
     "error": "Your notebook stopped with an error before every check could run.",
     "timeout": "Your notebook took too long to run and was stopped.",
@@ -30,11 +32,11 @@ _STATUS_OUTPUT = {
 
 
 def visibility_config(checks: str = "after_published", cells: dict[str, str] | None = None,
-                      submission: str = "visible") -> dict:
-    for v in (checks, submission, *(cells or {}).values()):
+                      submission: str = "visible", public: str = "visible") -> dict:
+    for v in (checks, submission, public, *(cells or {}).values()):
         if v not in VISIBILITIES:
             raise ValueError(f"visibility must be one of {', '.join(VISIBILITIES)}, not {v!r}")
-    return {"submission": submission, "checks": checks, "cells": dict(cells or {})}
+    return {"submission": submission, "checks": checks, "cells": dict(cells or {}), "public": public}
 
 
 def to_gradescope(result: SubmissionResult, visibility: dict | str | None = None) -> dict:
@@ -61,6 +63,13 @@ def to_gradescope(result: SubmissionResult, visibility: dict | str | None = None
             "score": float(q.score), "max_score": float(q.max_score),
             "status": "passed" if passed else "failed", "name": q.question, "number": str(len(tests)),
             "output": output, "visibility": visibility["cells"].get(q.question, visibility["checks"]),
+        })
+    for name, error in sorted(result.public.items()):
+        tests.append({
+            "score": 0.0, "max_score": 0.0, "status": "passed" if error is None else "failed",
+            "name": f"Public test: {name}", "number": str(len(tests)),
+            "output": (PUBLIC_PASSED if error is None else f"{student_safe(error)}\n{PUBLIC_NOTE}"),
+            "visibility": visibility.get("public", "visible"),
         })
     lines = []
     if manual:

@@ -89,6 +89,16 @@ def _pack_value(value, key, arrays):
 
 
 WATCH_KEY = "~watch"  # what the from-scratch watch noted: {check id: what was used}
+PUBLIC_KEY = "~public"  # the public tests: {grade id: None if it passed, else what it raised}
+
+
+def unpack_public(doc) -> dict[str, str | None]:
+    """The public tests' results; anything that is not a name and None-or-text is dropped."""
+    results = doc.get(PUBLIC_KEY) if isinstance(doc, dict) else None
+    if not isinstance(results, dict):
+        return {}
+    return {clean(k, 200, True): (None if v is None else clean(v, 500)) for k, v in list(results.items())[:200]
+            if isinstance(k, str) and (v is None or isinstance(v, str))}
 
 
 def unpack_watch(doc) -> dict[str, str]:
@@ -105,7 +115,7 @@ def unpack_outcomes(doc: dict, arrays: dict[str, np.ndarray]) -> dict[str, list[
     if not isinstance(doc, dict):
         raise ValueError("the outcomes are not a JSON object")
     for check_id, entries in doc.items():
-        if check_id == WATCH_KEY:
+        if check_id in (WATCH_KEY, PUBLIC_KEY):
             continue
         items = []
         for entry in entries if isinstance(entries, list) else []:
