@@ -660,13 +660,16 @@ def web(rng: np.random.Generator, n: int, dangling: int = 1, parts: int = 1) -> 
 
 
 def _pagerank_cases(rng: np.random.Generator) -> list[Case]:
+    orphan = web(rng, 12, dangling=2)
+    orphan[:, int(rng.integers(12))] = 0
     return [
         Case("a site of 8 pages, one dangling", {"adjacency": web(rng, 8), "damping": 0.85}),
         Case("the default damping (0.85), 7 pages, one dangling", {"adjacency": web(rng, 7)}),
         Case("three dangling pages of 9, damping 0.7", {"adjacency": web(rng, 9, dangling=3), "damping": 0.7}),
         Case("two separate sites (10 pages, 6 + 4), one dangling page",
              {"adjacency": web(rng, 10, dangling=1, parts=2), "damping": 0.85}),
-        Case("damping 0.9, 12 pages, two dangling", {"adjacency": web(rng, 12, dangling=2), "damping": 0.9}),
+        Case("damping 0.9, 12 pages, dangling ones and a page nobody links to",
+             {"adjacency": orphan, "damping": 0.9}),
         Case("float adjacency (0.0 and 1.0), damping 0.5", {"adjacency": web(rng, 6).astype(float), "damping": 0.5}),
     ]
 
