@@ -517,7 +517,7 @@ def _power_cases(rng: np.random.Generator) -> list[Case]:
               "iters": 3000}),
     ]
     for case in cases:  # tol on the scale of A: small enough for a stop on the eigenvalue's change
-        case.args["tol"] = 1e-15 * float(np.abs(case.args["A"]).max())
+        case.args["tol"] = float(f"{1e-15 * float(np.abs(case.args['A']).max()):.0e}")
     return cases
 
 
