@@ -8,7 +8,8 @@ Conventions the prompts state and these checks enforce:
   a complex pair (negative discriminant) as complex numbers, positive imaginary part first;
   a repeated eigenvalue twice;
 * ``power_iteration(A, iters, tol)`` returns ``(eigenvalue, eigenvector)``: the eigenvalue of
-  largest absolute value, with its sign, and a unit eigenvector of either sign;
+  largest absolute value, with its sign, and a unit eigenvector of either sign, after at most
+  ``iters`` steps (with iters = 3 on a gap of 0.99, a converged vector means the cap was ignored);
 * ``pagerank(adjacency, damping=0.85)``: ``adjacency[i, j] = 1`` when page i links to page j;
   a page without out-links (dangling) spreads its rank evenly over all n pages; the ranks
   are the stationary distribution of "follow a link with probability d, else jump to a page
@@ -386,6 +387,9 @@ POWER_MISTAKES = [
             "for a non-symmetric matrix they differ: multiply A @ x"),
     Mistake("not_dominant", "your vector is an eigenvector of A, but not for the eigenvalue of largest absolute "
             "value (inverse iteration, np.linalg.solve(A, x), finds the smallest one); multiply by A"),
+    Mistake("iters_ignored", "your loop ran more than `iters` steps: with iters = 3 on a matrix whose two "
+            "largest eigenvalues are within 1% of each other, 3 steps cannot reach the eigenvector, but your "
+            "vector did; stop after at most iters multiplications by A (for _ in range(iters))"),
     Mistake("not_converged", "your vector is not an eigenvector of A: A @ v is not a multiple of v; keep "
             "multiplying by A and normalising until the vector stops changing (is the return inside the loop, "
             "or does the loop stop after too few steps?)"),
@@ -429,6 +433,8 @@ def _judge_power_case(case: Case, outcome) -> Verdict:
         return _fail(case, "not_normalised", f" (received eigenvalue {lam_r:.6g}, eigenvector {fmt(v_r)})")
     tol = _tol(case, POWER_TOL)
     unit = v_r / length
+    if case.args["iters"] < FEW:
+        return _judge_few_steps(case, unit, length, v, tol)
     direction_ok = scaled_error(_signed(unit, v), v) <= tol
     unit_ok = abs(length - 1.0) <= tol
     lam_ok = scaled_error(lam_r, lam) <= tol
@@ -453,6 +459,33 @@ def _judge_power_case(case: Case, outcome) -> Verdict:
         return _fail(case, "not_dominant", f" (yours: eigenvalue {mu:.6g}; the dominant one is {lam:.6g})")
     return _fail(case, "not_converged", f" (‖A v − λ v‖ is {residual:.2e} times the largest |eigenvalue|; "
                                         f"{_difference(unit, v)})")
+
+
+FEW = 10  # a case with fewer iters checks that the loop stops after iters steps
+
+
+def _judge_few_steps(case: Case, unit, length, v, tol) -> Verdict:
+    """After 3 steps on a gap of 0.99 no start vector the prompt suggests is near the eigenvector
+    (the generator makes sure of it), so a converged answer ran more steps than allowed."""
+    if abs(length - 1.0) > tol:
+        return _fail(case, "not_unit", f" (your vector has length {length:.6g})")
+    if scaled_error(_signed(unit, v), v) <= 1e-4:
+        return _fail(case, "iters_ignored")
+    return Verdict.ok()
+
+
+def _far_after(A, steps: int) -> bool:
+    """Every start the prompt suggests (ones, e_1, e_2, 1..n) is still far from the dominant
+    eigenvector after ``steps`` steps of power iteration."""
+    v = eigenpair(A)[1]
+    n = len(A)
+    for x in (np.ones(n), np.eye(n)[0], np.eye(n)[1], np.arange(1.0, n + 1)):
+        for _ in range(steps):
+            x = A @ x
+            x = x / np.linalg.norm(x)
+        if scaled_error(_signed(x, v), v) < 1e-2:
+            return False
+    return True
 
 
 def _difference(unit, v) -> str:
@@ -516,6 +549,11 @@ def _power_cases(rng: np.random.Generator) -> list[Case]:
              {"A": with_spectrum(rng, spectrum(n, rng.uniform(5, 9), 0.45), symmetric=True).astype(np.float32),
               "iters": 3000}),
     ]
+    few = with_spectrum(rng, spectrum(n, rng.uniform(5, 9), 0.99), symmetric=True)
+    while not _far_after(few, 3):
+        few = with_spectrum(rng, spectrum(n, rng.uniform(5, 9), 0.99), symmetric=True)
+    cases.append(Case("iters = 3 on a gap of 0.99: the loop must stop after 3 steps (any unit vector is "
+                      "accepted, not one that has already converged)", {"A": few, "iters": 3}))
     for case in cases:  # tol on the scale of A: small enough for a stop on the eigenvalue's change
         case.args["tol"] = float(f"{1e-15 * float(np.abs(case.args['A']).max()):.0e}")
     return cases
@@ -630,7 +668,7 @@ PAGERANK_MISTAKES = [
 
 def _diagnose_pagerank(case: Case, received, expected):
     (r,), (e,) = received, expected
-    if r.shape != e.shape or not np.all(np.isfinite(r)) or abs(float(r.sum())) < 1e-12:
+    if r.shape != e.shape or not np.all(np.isfinite(r)) or float(r.sum()) < 1e-12:
         return None
     scaled = r / r.sum()
     if scaled_error(scaled, e) <= PAGERANK_TOL.value and abs(float(r.sum()) - 1.0) > PAGERANK_TOL.value:

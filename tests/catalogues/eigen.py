@@ -339,6 +339,19 @@ MISTAKES = {
         ("norm_eigenvalue", _power(value="np.linalg.norm(A @ x)"), "lost its sign"),
         ("transposed", _power(step="x @ A"), "A.T"),
         ("not_dominant", _power(step="np.linalg.solve(A, x)"), "not for the eigenvalue of largest"),
+        ("iters_ignored", _c("""
+            import numpy as np
+            def power_iteration(A, iters, tol):
+                x = np.ones(len(A)) / np.sqrt(len(A))
+                while True:
+                    y = A @ x
+                    y = y / np.linalg.norm(y)
+                    if y @ x < 0:
+                        y = -y
+                    if np.linalg.norm(y - x) < 1e-13:
+                        return y @ A @ y, y
+                    x = y
+            """), "more than `iters` steps"),
         ("not_converged", _c("""
             import numpy as np
             def power_iteration(A, iters, tol):
