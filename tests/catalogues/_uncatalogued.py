@@ -13,6 +13,9 @@ _COS = "import numpy as np\ndef cosine_similarity(A, B):\n    A = np.asarray(A, 
        "    out = {}\n    return out if out.shape != (1, 1) else float(out[0, 0])\n"
 _SOFTMAX = "import numpy as np\ndef softmax(x, axis=-1):\n    x = np.asarray(x, dtype=float)\n" \
            "    e = np.exp(x - x.max(axis=axis, keepdims=True))\n    return {}\n"
+_PAGERANK = "import numpy as np\ndef pagerank(adjacency, damping=0.85):\n    A = np.asarray(adjacency, dtype=float)\n" \
+            "    n = len(A)\n    out = A.sum(1)\n    P = np.where(out[:, None] > 0, A / np.maximum(out, 1)[:, None], 1 / n)\n" \
+            "    r = np.linalg.solve(np.eye(n) - damping * P.T, np.full(n, (1 - damping) / n))\n    return {}\n"
 
 DIAGNOSES = [
     ("projections.project_onto", "import numpy as np\ndef project_onto(b, a):\n    a = np.asarray(a, dtype=float)\n"
@@ -23,6 +26,9 @@ DIAGNOSES = [
                                  "    for k in range(Q.shape[1]):\n        Q[:, k] /= np.linalg.norm(Q[:, k])\n"
                                  "        for j in range(k + 1, Q.shape[1]):\n"
                                  "            Q[:, j] -= (Q[:, k] @ Q[:, j]) * Q[:, k]\n    return Q\n", "compute in float64"),
+    ("eigen.pagerank", _PAGERANK.format("r[::-1]"), "reverse order"),
+    ("eigen.pagerank", _PAGERANK.format("r + 0.01"), "shifted by the same constant"),
+    ("eigen.pagerank", _PAGERANK.format("-r"), "sign is flipped"),
     ("vectors.standardise", _STD.format("2 * (X - X.mean(0)) / sd"), "constant factor of 2"),
     ("vectors.standardise", _STD.format("(X.mean(0) - X) / sd"), "sign is flipped"),
     ("vectors.standardise", _STD.format("(X - X.mean(0)) / sd + 1"), "shifted by the same constant"),
