@@ -151,8 +151,8 @@ def test_demo_answers_fail_with_their_mistake():
 def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
-    assert topics() == ["attention", "determinants", "diagnostic", "interview", "lora", "matrices", "pca", "spaces", "svd", "systems",
-                        "vectors"]
+    assert topics() == ["attention", "determinants", "diagnostic", "interview", "lora", "matrices", "pca", "spaces", "svd",
+                        "systems", "vectors"]
 
 
 def _diagnoses():
