@@ -8,6 +8,7 @@ runs Gradescope's containers. Used by tests/test_gradescope_rootfs.py; needs roo
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import hashlib
 import json
 import os
@@ -54,9 +55,17 @@ def local_index_dirs() -> list[str]:
 
 
 def installed_rootfs(zip_path: Path) -> Path:
-    """The base root filesystem after the zip's setup.sh, cached by what setup.sh installs."""
+    """The base root filesystem after the zip's setup.sh, cached by what setup.sh installs.
+    One process at a time builds it (two test runs on one machine share the cache)."""
     with zipfile.ZipFile(zip_path) as z:
         key = hashlib.sha256(z.read("setup.sh") + z.read("requirements.txt")).hexdigest()[:16]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f"gradescope-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install(zip_path, key)
+
+
+def _install(zip_path: Path, key: str) -> Path:
     done = CACHE / f"gradescope-{key}"
     if (done / ".complete").exists():
         return done

@@ -114,8 +114,9 @@ def grade_in_process(course, assignment: str, nb, workdir: Path, seed: int = 0) 
             for cell in plan.cells:
                 if cell.manual:
                     continue
-                verdicts = [registry[c.check_id].run(namespace.get(c.target), rng, code=merged.code_for(c.target))
-                            for c in cell.calls]
+                # the from-scratch scan reads the cells as the engine does, then the check runs
+                verdicts = [registry[c.check_id].scan(*merged.scratch_args(c.target))
+                            or registry[c.check_id].run(namespace.get(c.target), rng) for c in cell.calls]
                 scores[cell.grade_id] = cell.points if all(v.passed for v in verdicts) else 0.0
     finally:
         os.chdir(here)

@@ -437,8 +437,8 @@ def test_csv_cells_that_start_a_formula_are_made_text(tmp_path):
     from autograder.export.safe import csv_cell
     from autograder.grade.csvout import write_csv
 
-    assert [csv_cell(x) for x in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "ab123", "")] == \
-        ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "ab123", ""]
+    assert [csv_cell(x) for x in ("=1+1", "+1", "-1", "-1+cmd", "-inf", "@SUM(A1)", "\tx", "ab123", "")] == \
+        ["'=1+1", "+1", "-1", "'-1+cmd", "'-inf", "'@SUM(A1)", "'\tx", "ab123", ""]  # a plain number stays one
     course = build_course(tmp_path)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)

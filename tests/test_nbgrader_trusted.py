@@ -103,7 +103,9 @@ def test_disabling_in_kernel_checks_earns_nothing(autograded):
     assert scores["forger"] == 0
     # Two of six functions answered: their points, and no more with the checks switched off.
     assert scores["partial"] == PARTIAL
-    assert scores["partial_forger"] == PARTIAL
+    # With the checks switched off it earns nothing more; here it earns less: reaching into the
+    # `autograder` package is machinery the from-scratch rule of dot and norm rules out.
+    assert scores["partial_forger"] == 0
 
 
 def test_no_float_warnings_and_verdicts_in_cells(autograded):

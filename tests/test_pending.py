@@ -4,6 +4,7 @@ every export say so, and a grader's score, once entered, is used everywhere."""
 from __future__ import annotations
 
 import io
+import json
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -135,7 +136,11 @@ def test_interview_end_to_end(tmp_path):
     shutil.copytree(REPO / "source" / "interview", course / "source" / "interview")
     shutil.copy(REPO / "nbgrader_config.py", course)
     (tmp_path / "sub" / "ab123").mkdir(parents=True)
-    shutil.copy(REPO / "solutions" / "interview" / "interview.ipynb", tmp_path / "sub" / "ab123")
+    nb = json.loads((REPO / "solutions" / "interview" / "interview.ipynb").read_text())
+    for cell in nb["cells"]:  # the student writes every free-response answer
+        if cell["cell_type"] == "markdown" and cell["metadata"].get("nbgrader", {}).get("solution"):
+            cell["source"] = "Because a weight update of low rank captures most of the change."
+    (tmp_path / "sub" / "ab123" / "interview.ipynb").write_text(json.dumps(nb))
     grade = ["grade", "interview", "--course", str(course), "--submitted", str(tmp_path / "sub"),
              "--csv", str(tmp_path / "grades.csv"), "--quiet"]
     buf = io.StringIO()
@@ -189,3 +194,24 @@ def test_unreadable_notebook_has_nothing_waiting(tmp_path):
     assert (explain["score"], explain["status"]) == ("0", "invalid")
     run_export(course, "--format", "wide")
     assert "ef789: hand grading pending" not in (course / "exports" / ASSIGNMENT / "problems.txt").read_text()
+
+
+def test_an_answer_left_as_its_stub_is_a_zero_not_pending(tmp_path):
+    """nbgrader scores a free-response cell still holding "YOUR ANSWER HERE" 0 ("No
+    response."): grades.csv agrees, and nothing waits for a grader."""
+    import shutil
+
+    from autograder.__main__ import main
+
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "source" / "interview", course / "source" / "interview")
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    (tmp_path / "sub" / "ab123").mkdir(parents=True)
+    shutil.copy(REPO / "solutions" / "interview" / "interview.ipynb", tmp_path / "sub" / "ab123")
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["grade", "interview", "--course", str(course), "--submitted", str(tmp_path / "sub"),
+                     "--csv", str(tmp_path / "grades.csv"), "--quiet"]) == 0
+    assert "waiting for a grader" not in buf.getvalue()
+    rows = {r[2]: r for r in read_csv(tmp_path / "grades.csv")[1:]}
+    assert rows["why_lora_works"][3:7] == ["0", "5", "graded", "no answer was written (the cell still holds its stub)"]

@@ -39,7 +39,7 @@ def test_each_probe_kind_has_its_end_to_end_assignment():
         for cell in load_plan(course, assignment).cells:
             for call in cell.calls:
                 used.setdefault(registry[call.check_id].probe, set()).add(assignment)
-    groups = {"call": {"call"}, "torch": {"call_torch"}, "layer": {"lora_layer", "lora_merge"}, "answer": {"answer"}}
+    groups = {"call": {"call", "call_unchanged", "call_label"}, "torch": {"call_torch"}, "layer": {"lora_layer", "lora_merge"}, "answer": {"answer"}}
     for kind, assignment in BY_PROBE.items():
         assert any(assignment in used.get(p, set()) for p in groups[kind]), f"{assignment} has no {kind} probe"
     covered = set().union(*groups.values())
@@ -174,3 +174,29 @@ def test_tests_that_run_the_sandbox_share_one_xdist_worker():
         == "notebooks"
     alone = "tests/test_catalogues.py::test_correct_variant_passes[vectors.dot-loop]"
     assert xdist_group(alone) == alone
+
+
+def test_a_scaffolded_assignment_builds_and_grades_reference_full_and_blank_zero(tmp_path):
+    """`python -m autograder new` writes an assignment that `build` releases and the
+    platform's grader scores: the solution full marks, the untouched release 0."""
+    repo = tmp_path / "repo"
+    for name in ("autograder", "datasets", "tests"):
+        shutil.copytree(REPO / name, repo / name, symlinks=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "artifacts", "goldens"))
+    for name in ("nbgrader_config.py", "requirements.lock", "pyproject.toml"):
+        shutil.copy(REPO / name, repo / name)
+    a = "99-scaffold-example"
+    py = [sys.executable, "-m", "autograder"]
+    run(py + ["new", a, "--course", str(repo)], cwd=repo)  # cwd first on sys.path: this copy's package
+    run(py + ["build", a, "--course", str(repo), "--quiet"], cwd=repo)
+    sub = tmp_path / "submitted"
+    put_submission(sub, "ref", a, (repo / "solutions" / a / f"{a}.ipynb").read_text())
+    put_submission(sub, "blank", a, (repo / "release" / a / f"{a}.ipynb").read_text())
+    run(py + ["grade", a, "--course", str(repo), "--submitted", str(sub), "--csv", str(tmp_path / "g.csv"),
+              "--sandbox", "none", "--quiet"], cwd=repo)
+    scores = {}
+    for row in csv.DictReader((tmp_path / "g.csv").open(newline="")):
+        got, top = scores.get(row["student_id"], (0.0, 0.0))
+        scores[row["student_id"]] = (got + float(row["score"] or 0), top + float(row["max_score"]))
+    assert scores["ref"][0] == scores["ref"][1] > 0, scores
+    assert scores["blank"][0] == 0, scores

@@ -113,6 +113,29 @@ def test_report_html_embeds_plots_and_lists_ungraded(vectors_report):
     assert not (out / "item_analysis.csv").exists()
 
 
+def test_report_csvs_never_start_a_formula(vectors_report):
+    """Student ids and phrases in the report's CSVs reach a spreadsheet as text; numbers
+    (negative ones too) stay numbers."""
+    from autograder.report.render import _csv
+
+    text = _csv([["students", "share"], ["=HYPERLINK(\"x\") ab123", -0.25], ["@SUM(A1)", "-1"]])
+    assert list(csv.reader(io.StringIO(text))) == [["students", "share"], ["'=HYPERLINK(\"x\") ab123", "-0.25"],
+                                                   ["'@SUM(A1)", "-1"]]
+    _, out = vectors_report
+    for path in out.glob("*.csv"):
+        for row in csv.reader(path.open(newline="")):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@")) or _is_number(cell), (path.name, cell)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
 def test_mistake_share_counts_hand_regrades(tmp_path):
     """A TA who gives the points back removes the mistake from the class count."""
     from nbgrader.api import Gradebook

@@ -21,6 +21,7 @@ from autograder.export.safe import student_safe  # noqa: F401 - re-exported
 from typing import TYPE_CHECKING
 
 from autograder.grade.results import SubmissionResult, load_results
+from autograder.grade.handgrades import PENDING
 
 if TYPE_CHECKING:  # autograder.late imports nbgrader: seconds, so only when needed
     from autograder.late import LateInfo
@@ -288,7 +289,7 @@ def collect(course: Path | str, assignment: str, db_url: str | None = None, appl
                         rec.comments.append((c.name, text))
             if rec.result is not None:  # a notebook that could not be read has no answer to wait for
                 for q in rec.result.questions:
-                    if q.manual and q.status != "graded" and q.question in rec.cells:
+                    if q.manual and q.status not in ("graded", PENDING) and q.question in rec.cells:
                         rec.cells[q.question].needs_manual_grade = False
             rec.raw_score = float(sub.score or 0.0)
             rec.penalty = float(sub.late_submission_penalty or 0.0)

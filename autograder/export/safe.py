@@ -43,4 +43,15 @@ def csv_cell(text) -> str:
     """A text cell a spreadsheet shows as text: one that would start a formula gets a
     leading apostrophe (OWASP's advice for CSV injection). Numbers we write go as they are."""
     text = "" if text is None else str(text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if not text.startswith(_FORMULA_START) or _is_number(text):
+        return text
+    return "'" + text
+
+
+def _is_number(text: str) -> bool:
+    """A plain number ("-0.5", "+3"): a spreadsheet reads it as that number and nothing else."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "infinity", "nan")

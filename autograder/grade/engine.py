@@ -20,6 +20,7 @@ import numpy as np
 
 from autograder import scratch
 from autograder.checks import REGISTRY, Verdict, load_all
+from autograder.checks._kit import depends
 from autograder.checks.core import fresh_rng
 from autograder.grade.plan import Plan
 from autograder.grade.results import QuestionResult, SubmissionResult
@@ -92,6 +93,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     questions = []
     for cell in plan.cells:
         questions.append(_judge_cell(cell, merged, cases, outcomes, skipped, watched))
+    _explain_dependents(plan, merged, questions)
     if outcomes is None:
         status = problem[0] if problem else "error"
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
@@ -249,6 +251,31 @@ def _judge_cell(cell, merged, cases, outcomes, skipped, watched=None) -> Questio
             return QuestionResult(cell.grade_id, 0.0, cell.points, status, f"{call.target}: {verdict.message}",
                                   verdict.mistake, checks)
     return QuestionResult(cell.grade_id, cell.points, cell.points, "graded", "passed", None, checks)
+
+
+def _failed_target(cell, q: QuestionResult) -> str | None:
+    """The function whose check failed this question (its feedback starts with its name)."""
+    if q.manual or q.score >= q.max_score:
+        return None
+    return next((c.target for c in cell.calls if q.feedback.startswith(f"{c.target}: ")), None)
+
+
+def _explain_dependents(plan, merged, questions: list[QuestionResult]) -> None:
+    """One mistake explained once: a question that fails with a generic verdict (an error, a
+    wrong value or shape) in a function that calls another failed function names that cause
+    first (``autograder.checks._kit.depends``). Scores are unchanged."""
+    failed: dict[str, Verdict] = {}
+    for cell, q in zip(plan.cells, questions):
+        target = _failed_target(cell, q)
+        if target and target not in failed:
+            failed[target] = Verdict(False, q.feedback[len(target) + 2:], q.mistake)
+    for cell, q in zip(plan.cells, questions):
+        target = _failed_target(cell, q)
+        if not target:
+            continue
+        verdict = depends.with_root_cause(target, Verdict(False, q.feedback[len(target) + 2:], q.mistake),
+                                          merged.answers.get, failed)
+        q.feedback = f"{target}: {verdict.message}"
 
 
 def _watched(check, note: str | None) -> Verdict | None:

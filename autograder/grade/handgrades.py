@@ -12,6 +12,7 @@ from autograder.grade.results import SubmissionResult
 
 PENDING = "needs_grading"
 WAITING = "waiting for a grader"
+NO_RESPONSE = object()  # nbgrader scored the answer 0 itself: the stub was left unchanged
 
 
 def with_hand_grades(db_url: str | None, assignment: str, notebook: str,
@@ -30,6 +31,8 @@ def with_hand_grades(db_url: str | None, assignment: str, notebook: str,
                 continue  # the notebook could not be read: there is no answer to wait for
             if score is None:
                 q.score, q.status, q.feedback = 0.0, PENDING, WAITING
+            elif score is NO_RESPONSE:
+                q.score, q.status, q.feedback = 0.0, "graded", "no answer was written (the cell still holds its stub)"
             else:
                 q.score, q.status, q.feedback = score, "graded", "graded by hand"
     return results
@@ -52,6 +55,8 @@ def _manual_scores(db_url, assignment, stem, results) -> dict[tuple[str, str], f
                     continue
                 if g.manual_score is not None:
                     out[(r.student_id, q.question)] = float(g.manual_score) + float(g.extra_credit or 0.0)
+                elif g.auto_score is not None and not g.needs_manual_grade:
+                    out[(r.student_id, q.question)] = NO_RESPONSE  # nbgrader: the answer is the unchanged stub
     return out
 
 

@@ -129,7 +129,7 @@ class CopyingSandbox:
         self.base = Path(tempfile.mkdtemp(prefix="la4ml-gradescope-"))
         os.chmod(self.base, 0o711)
 
-    def run(self, argv, workdir, limits, slot=0, on_progress=None):
+    def run(self, argv, workdir, limits, slot=0, on_progress=None, harness=None):
         workdir = Path(workdir)
         job = self.base / f"job-{secrets.token_hex(16)}"
         job.mkdir(mode=0o711)
@@ -139,7 +139,7 @@ class CopyingSandbox:
                 for p in [job, *job.rglob("*")]:
                     os.chown(p, self.uid, self.uid, follow_symlinks=False)
             try:
-                return self.inner.run([*self.prefix, *argv], job, limits, slot, on_progress)
+                return self.inner.run([*self.prefix, *argv], job, limits, slot, on_progress, harness=harness)
             finally:
                 if self.uid is not None:
                     kill_uid(self.uid)

@@ -49,8 +49,10 @@ def clear(source) -> bytes:
     hidden tests cleared, no outputs): used when the release has not been built."""
     from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions
 
+    from autograder.nbgrader_ext.release import ValidatableHiddenChecks
+
     nb, resources = nbformat.from_dict(source), {}
-    for step in (ClearSolutions(), ClearHiddenTests(), ClearOutput()):
+    for step in (ClearSolutions(), ValidatableHiddenChecks(), ClearHiddenTests(), ClearOutput()):
         nb, resources = step.preprocess(nb, resources)
     return (nbformat.writes(nb) + "\n").encode()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from autograder.export.course import ClassRecord, atomic_write
-from autograder.export.safe import student_safe
+from autograder.export.safe import csv_cell, student_safe
 from autograder.report import analytics, plots
 
 _ENV = jinja2.Environment(
@@ -33,7 +33,7 @@ def _pct(x: float) -> str:
 
 def _csv(rows: list[list]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    csv.writer(buf, lineterminator="\n").writerows([csv_cell(c) for c in row] for row in rows)
     return buf.getvalue()
 
 

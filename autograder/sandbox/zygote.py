@@ -193,19 +193,25 @@ def finish(code) -> int:
                 step()
         except BaseException:  # noqa: BLE001
             pass
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        try:
-            print(code, file=sys.stderr)
-        except BaseException:  # noqa: BLE001
-            pass
-        code = 1
+    code = exit_code(code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except BaseException:  # noqa: BLE001
             pass
+    return code
+
+
+def exit_code(code) -> int:
+    """The exit status of ``sys.exit(code)``: None is 0, a message is printed and is 1."""
+    if code is None:
+        return 0
+    if not isinstance(code, int):
+        try:
+            print(code, file=sys.stderr)
+        except BaseException:  # noqa: BLE001
+            pass
+        return 1
     return code & 0xFF
 
 

@@ -40,6 +40,36 @@ def with_cause(target: str, verdict: Verdict, code: str | None, failed: dict[str
     return verdict
 
 
+def cause_chain(target: str, code_for: Callable[[str], str | None], failed: dict[str, Verdict]) -> list[str]:
+    """The failed functions ``target`` reaches through calls, ending at the root cause: one
+    whose failure is its own (a catalogued mistake, or it calls no failed function). []
+    when ``target`` calls no failed function."""
+    chain, at = [], target
+    while True:
+        nxt = next((o for o in failed if o != target and o not in chain and calls(code_for(at), o)), None)
+        if nxt is None:
+            return chain
+        chain.append(nxt)
+        if failed[nxt].mistake not in ATTRIBUTED:
+            return chain
+        at = nxt
+
+
+def with_root_cause(target: str, verdict: Verdict, code_for: Callable[[str], str | None],
+                    failed: dict[str, Verdict]) -> Verdict:
+    """``verdict`` for ``target``, naming the failed function at the root of what it calls."""
+    if verdict.passed or verdict.mistake not in ATTRIBUTED:
+        return verdict
+    chain = cause_chain(target, code_for, failed)
+    if not chain:
+        return verdict
+    root = chain[-1]
+    via = f" (through `{'`, `'.join(chain[:-1])}`)" if len(chain) > 1 else ""
+    return Verdict(False, f"this fails because your `{root}`, which it calls{via}, failed its own check "
+                          f"({_first_line(failed[root].message)}); fix that first\n  {verdict.message}",
+                   verdict.mistake)
+
+
 def explain_dependents(verdicts: dict[str, Verdict], code_for: Callable[[str], str | None]) -> dict[str, Verdict]:
     """Every check's verdict (check id -> Verdict), with dependent failures naming their cause.
     ``code_for(target)`` is the student's code defining ``target``."""
