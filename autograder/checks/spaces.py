@@ -8,7 +8,8 @@ Conventions the prompts state and these checks enforce:
   absolute entry of the matrix at hand; ``[V | v]`` for ``in_span``). Inputs are far from that
   border: a dependent direction is zero up to rounding or noise at least 100 times below
   ``tol``, an independent one at least 1e4 times above it;
-* ``rank(A, tol)`` is written from scratch (no matrix_rank, svd, qr, lstsq, pinv, eig);
+* ``rank(A, tol)`` is written from scratch (no matrix_rank, svd, qr, lstsq, pinv, eig) and
+  leaves its argument unchanged;
 * ``column_space_basis(A, tol)``: ANY basis of the column space is accepted. It is judged
   by its shape (m, rank), by its span (the projector onto the span of your columns equals
   the projector onto the column space, entry by entry within 1e-6) and so by independence,
@@ -311,6 +312,7 @@ check_rank = register(Check(
             "(tolerance 1e-10 unless tol says otherwise)",
     make_cases=_rank_cases,
     judge=_judge_rank,
+    probe="call_unchanged",  # the prompt says: work on a copy, the caller's A must not change
     forbidden=NO_LIBRARY_RANK,
     tolerance=ZERO_TOL,
     kind="answer",

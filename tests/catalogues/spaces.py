@@ -190,6 +190,8 @@ MISTAKES = {
                 s = singular_values(A, compute_uv=False)
                 return int((s > tol * max(s[0], 1e-300)).sum())
             """), "from scratch"),
+        ("modified_input", RANK.replace("R = np.array(A, dtype=float)", "R = np.asarray(A, dtype=float)"),
+         "in place"),
         ("error", "def rank(A, tol=1e-10):\n    raise NotImplementedError()\n", "not answered yet"),
         ("wrong_type", RANK.replace("return row", "return float(row) + 0.5"), "an integer"),
     ],
@@ -418,6 +420,10 @@ MISTAKES["spaces.coordinates"] = [
 # ------------------------------------------------------------------------------ in_span
 
 CORRECT["spaces.in_span"] = [
+    ("rank([V | v]) == rank(V), each with its own scale", RANK + _c("""
+        def in_span(v, V, tol=1e-10):
+            return rank(np.column_stack([V, v]), tol) == rank(V, tol)
+        """)),
     ("rank([V | v]) == rank(V)", RANK + _c("""
         def in_span(v, V, tol=1e-10):
             M = np.column_stack([V, v]).astype(float)
