@@ -202,9 +202,38 @@ def _rank_cases(rng: np.random.Generator) -> list[Case]:
              {"A": _two_sided(rng, lambda r: _noisy(r, 6, 6, 2, 1e-9), 2, 6), "tol": 1e-6}),
         Case(f"a rank-2 5x4 matrix with {L_SMALL}",
              {"A": _draw(rng, lambda r: _product(r, 5, 4, 2, 1e-12), DEFAULT, 2), "tol": DEFAULT}),
-        Case("a float32 integer matrix with duplicated columns",
-             {"A": _integer_dependent(rng, 5).astype(np.float32), "tol": DEFAULT}),
+        Case("a float32 integer matrix with columns a, 3a, b, a + b, b - 2a (rank 2)",
+             {"A": _float32_dependent(rng), "tol": DEFAULT}),
     ]
+
+
+def _rank32(A, tol=DEFAULT) -> int:
+    """The mistake: the same elimination carried out in float32."""
+    R = np.array(A, dtype=np.float32)
+    m, n = R.shape
+    limit = tol * float(np.max(np.abs(R), initial=0.0))
+    row = 0
+    for col in range(n):
+        if row == m:
+            break
+        p = row + int(np.argmax(np.abs(R[row:, col])))
+        if abs(R[p, col]) <= limit:
+            continue
+        R[[row, p]] = R[[p, row]]
+        R[row + 1:] -= np.outer(R[row + 1:, col] / R[row, col], R[row])
+        row += 1
+    return row
+
+
+def _float32_dependent(rng):
+    """float32 integer columns a, 3a, b, a + b, b - 2a: exactly rank 2 in float64, but (drawn so
+    that) elimination in float32 leaves rounding residues of about 1e-7 and counts more pivots."""
+    for _ in range(200):
+        a, b = rng.integers(-9, 10, size=(2, 5))
+        A = np.column_stack([a, 3 * a, b, a + b, b - 2 * a]).astype(np.float32)
+        if _clear(A, DEFAULT, 2) and _rank32(A) > 2:
+            return A
+    raise RuntimeError("could not draw a float32 matrix")
 
 
 def _zero_corner(rng, n):
@@ -229,6 +258,9 @@ RANK_MISTAKES = [
             "deficient matrix are not all on the diagonal)"),
     Mistake("no_pivoting", "you did not swap rows: a zero in the pivot position made you skip a column that has a "
             "non-zero entry further down; look for a pivot in every row at or below the current one"),
+    Mistake("float32", "you eliminated in float32, the dtype of the input: its rounding errors (about 1e-7 of the "
+            "entries) are far above tol = 1e-10, so a dependent column looked independent; convert to float64 "
+            "first, np.array(A, dtype=np.float64)"),
     Mistake("zero_matrix", "the zero matrix has rank 0; if you divide by max|A|, handle max|A| = 0 first"),
     Mistake("nullity", "you returned the number of columns minus the rank (the nullity, dimension of the null "
             "space); the rank is the number of pivots"),
@@ -294,6 +326,8 @@ def _judge_rank(cases: list[Case], outcomes: list) -> Verdict:
     for c, g, e in wrong:
         if L_SMALL in c.label and g < e:
             return fail("absolute_tolerance", c, g, e)
+    if all(np.asarray(c.args["A"]).dtype == np.float32 and g > e for c, g, e in wrong):
+        return fail("float32", *wrong[0])
     if all(g > e for _, g, e in wrong) and any(L_NOISY in c.label for c, _, _ in wrong):
         return fail("no_tolerance", *next(w for w in wrong if L_NOISY in w[0].label))
     for c, g, e in wrong:

@@ -178,6 +178,8 @@ MISTAKES = {
                 return int(np.sum(np.abs(np.diag(R)) > limit))
             """), "DIAGONAL"),
         ("no_pivoting", _rank_with(pick="row"), "swap rows"),
+        ("float32", RANK.replace("R = np.array(A, dtype=float)",
+                                 "R = A.astype(float) if A.dtype.kind in 'iu' else A.copy()"), "float32"),
         ("zero_matrix", _rank_with(before="R = R / np.max(np.abs(R))", limit="tol"), "rank 0"),
         ("nullity", _rank_with(result="n - row"), "nullity"),
         ("max_rank", "import numpy as np\ndef rank(A, tol=1e-10):\n    return min(np.shape(A))\n", "min(m, n)"),
