@@ -324,6 +324,19 @@ CORRECT["spaces.is_independent"] = [
         """)),
 ]
 
+CORRECT["spaces.is_independent"] += [
+    ("diagonal of R from a QR, after counting", _c("""
+        import numpy as np
+        def is_independent(V, tol=1e-10):
+            V = np.asarray(V, dtype=np.float64)
+            m, k = V.shape
+            if k > m:
+                return False
+            R = np.linalg.qr(V, mode="r")
+            return bool(np.all(np.abs(np.diag(R)) > tol * np.abs(V).max()))
+        """)),
+]
+
 MISTAKES["spaces.is_independent"] = [
     ("rows_for_columns", RANK + "def is_independent(V, tol=1e-10):\n    return rank(V, tol) == np.shape(V)[0]\n",
      "COLUMNS"),
@@ -450,6 +463,19 @@ CORRECT["spaces.in_span"] = [
             v = np.asarray(v, dtype=float)
             p = V @ (np.linalg.pinv(V) @ v)
             return np.max(np.abs(v - p)) <= tol * np.max(np.abs(np.column_stack([V, v])))
+        """)),
+]
+
+CORRECT["spaces.in_span"] += [
+    ("residual after projecting on an orthonormal basis from the SVD", _c("""
+        import numpy as np
+        def in_span(v, V, tol=1e-10):
+            V = np.asarray(V, dtype=np.float64)
+            v = np.asarray(v, dtype=np.float64)
+            U, s, _ = np.linalg.svd(V, full_matrices=False)
+            U = U[:, s > tol * s[0]] if s[0] > 0 else U[:, :0]
+            residual = v - U @ (U.T @ v)
+            return bool(np.linalg.norm(residual) <= tol * max(np.linalg.norm(v), 1e-300) or not v.any())
         """)),
 ]
 
