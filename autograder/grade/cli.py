@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     p.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="none",
                    help="run submissions unisolated (a student's own machine only)")
     p.add_argument("--workers", type=int, default=0, help="concurrent submissions (default: one per core)")
-    p.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: --workers threads in this process)")
     p.add_argument("--student", action="append", default=[], help="regrade only this student (repeatable)")
     p.add_argument("--question", help="regrade only this graded cell; other scores are kept")
     p.add_argument("--force", action="store_true", help="regrade even if already graded")
