@@ -15,6 +15,7 @@ import copy
 import json
 import os
 import tempfile
+import traceback
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,7 @@ def autograded_path(root: Path, assignment: str, student_id: str, notebook: str)
 def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: SubmissionResult) -> Path | None:
     """Write the grader's copy of one graded submission; None (and nothing written) when
     the submission has no readable notebook. The gradebook changes are one transaction."""
-    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds
 
     from autograder.grade.gradebook import session
 
@@ -48,10 +49,10 @@ def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: Su
     stem = plan.notebook.removesuffix(".ipynb")
     resources = {"nbgrader": {"notebook": stem, "assignment": plan.assignment, "student": result.student_id,
                               "db_url": db_url}}
-    overwrite_kernelspec, overwrite_cells, save_autogrades = preprocessors_on_session()
+    overwrite_kernelspec, overwrite_cells, check_metadata, save_autogrades = preprocessors_on_session()
     with session(db_url) as gb:
         for step in (ClearOutput(), DeduplicateIds(), overwrite_kernelspec(gb), overwrite_cells(gb),
-                     CheckCellMetadata()):
+                     check_metadata()):
             nb, resources = step.preprocess(nb, resources)
         restore_graded_cells(nb, plan.source)
         put_verdicts(nb, result.questions)
@@ -66,8 +67,34 @@ def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: Su
 def preprocessors_on_session():
     """nbgrader's OverwriteKernelspec, OverwriteCells and SaveAutoGrades, each working on
     an open gradebook session (nbgrader's open a new Gradebook, with its schema checks, each
-    time); what they do to the notebook and the gradebook is nbgrader's own code."""
-    from nbgrader.preprocessors import OverwriteCells, OverwriteKernelspec, SaveAutoGrades
+    time), and CheckCellMetadata remembering the cell metadata it has found valid (nbgrader's
+    checks the schema itself again for every cell); what they do to the notebook and the
+    gradebook is nbgrader's own code."""
+    from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+    from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells, OverwriteKernelspec, SaveAutoGrades
+
+    valid: set[tuple[str, str]] = set()  # (cell type, nbgrader metadata) found valid
+
+    class Validator(MetadataValidator):
+        def validate_cell(self, cell):
+            meta = cell.metadata.get("nbgrader")
+            key = (cell.cell_type, json.dumps(meta, sort_keys=True)) if isinstance(meta, dict) else None
+            if key is not None and key in valid:
+                return  # the verdict depends on nothing else
+            super().validate_cell(cell)
+            if key is not None and len(valid) < 100_000:
+                valid.add(key)
+
+    class Metadata(CheckCellMetadata):
+        def preprocess(self, nb, resources):
+            try:
+                Validator().validate_nb(nb)
+            except ValidationError:
+                self.log.error(traceback.format_exc())
+                msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+                self.log.error(msg)
+                raise ValidationError(msg) from None
+            return nb, resources
 
     def with_gradebook(cls):
         def __init__(self, gradebook, **kwargs):
@@ -112,7 +139,7 @@ def preprocessors_on_session():
             self.gradebook = self.open_gradebook
             return super(SaveAutoGrades, self).preprocess(nb, resources)
 
-    return Kernelspec, Cells, AutoGrades
+    return Kernelspec, Cells, Metadata, AutoGrades
 
 
 def restore_graded_cells(nb, source) -> list[str]:

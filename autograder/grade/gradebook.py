@@ -35,13 +35,72 @@ _ENGINES: dict[str, object] = {}
 
 class OpenGradebook(Gradebook):
     """nbgrader's Gradebook on a session the caller owns (no schema work, no engine of
-    its own); every method of nbgrader's works on it."""
+    its own); every method of nbgrader's works on it. The lookups nbgrader's preprocessors
+    make once per cell (a query with up to six joins each) are answered from one query per
+    notebook or per submitted notebook, kept for this session: the same rows, found the
+    same way (a grade or graded cell before a task cell, a solution cell's comment before a
+    task cell's)."""
 
     def __init__(self, engine, db, course_id: str = "default_course"):  # noqa: D107 - no super().__init__
         self.engine, self.db, self.course_id, self.authenticator = engine, db, course_id, None
+        self._memo: dict[tuple, tuple] = {}
 
     def close(self):
         pass  # the session belongs to :func:`session`
+
+    def _notebook(self, notebook: str, assignment: str):
+        key = ("notebook", notebook, assignment)
+        if key not in self._memo:
+            nb = Gradebook.find_notebook(self, notebook, assignment)
+            graded = {c.name: c for c in nb.task_cells}
+            graded.update({c.name: c for c in nb.grade_cells})
+            self._memo[key] = (nb, {c.name: c for c in nb.source_cells}, graded)
+        return self._memo[key]
+
+    def _submitted(self, notebook: str, assignment: str, student: str):
+        key = ("submitted", notebook, assignment, student)
+        if key not in self._memo:
+            sub = Gradebook.find_submission_notebook(self, notebook, assignment, student)
+            grades, comments = {}, {}
+            for cell_type, found in ((api.TaskCell, grades), (api.GradeCell, grades)):
+                for grade, name in (self.db.query(api.Grade, cell_type.name)
+                                    .join(cell_type, cell_type.id == api.Grade.cell_id)
+                                    .filter(api.Grade.notebook_id == sub.id)):
+                    found[name] = grade
+            for cell_type in (api.TaskCell, api.SolutionCell):
+                for comment, name in (self.db.query(api.Comment, cell_type.name)
+                                      .join(cell_type, cell_type.id == api.Comment.cell_id)
+                                      .filter(api.Comment.notebook_id == sub.id)):
+                    comments[name] = comment
+            self._memo[key] = (grades, comments)
+        return self._memo[key]
+
+    def find_notebook(self, name: str, assignment: str):
+        return self._notebook(name, assignment)[0]
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str):
+        try:
+            return self._notebook(notebook, assignment)[1][name]
+        except (KeyError, MissingEntry):
+            raise MissingEntry(f"No such source cell: {assignment}/{notebook}/{name}") from None
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str):
+        try:
+            return self._notebook(notebook, assignment)[2][name]
+        except (KeyError, MissingEntry):
+            raise MissingEntry(f"No such grade cell: {assignment}/{notebook}/{name}") from None
+
+    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str):
+        try:
+            return self._submitted(notebook, assignment, student)[0][grade_cell]
+        except (KeyError, MissingEntry):
+            raise MissingEntry(f"No such grade: {assignment}/{notebook}/{grade_cell} for {student}") from None
+
+    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str):
+        try:
+            return self._submitted(notebook, assignment, student)[1][solution_cell]
+        except (KeyError, MissingEntry):
+            raise MissingEntry(f"No such comment: {assignment}/{notebook}/{solution_cell} for {student}") from None
 
 
 def alembic_head() -> str:
