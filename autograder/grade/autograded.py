@@ -42,10 +42,12 @@ def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: Su
 
     if submission.path is None:
         return None
-    try:
-        nb = read_notebook(submission.path)
-    except InvalidSubmission:
-        return None
+    nb = submission.parsed
+    if nb is None:
+        try:
+            nb = read_notebook(submission.path)
+        except InvalidSubmission:
+            return None
     stem = plan.notebook.removesuffix(".ipynb")
     resources = {"nbgrader": {"notebook": stem, "assignment": plan.assignment, "student": result.student_id,
                               "db_url": db_url}}

@@ -108,6 +108,7 @@ def _grade_and_save(course, plan, opts, log, db_url, sandbox, limits, submission
                 except Exception as exc:  # noqa: BLE001 - the batch goes on; the TA is told below
                     result = unanswered(plan, submission, "error", f"{GRADER_FAILED}: could not save the result: "
                                                                    f"{type(exc).__name__}: {clean(exc, 300, True)}")
+            submission.parsed = None  # not kept for the whole class
             if result.reason.startswith(GRADER_FAILED):
                 # Not the student's doing: never saved, so the next run tries again.
                 again.append(submission)

@@ -168,7 +168,9 @@ def release(db_url: str | None = None) -> None:
 def session_on(engine):
     with engine.connect() as conn:
         outer = conn.begin()
-        db = Session(bind=conn, join_transaction_mode="create_savepoint", autoflush=True)
+        # nbgrader commits after each change; here each commit ends a savepoint, and the
+        # rows it read stay loaded (nothing else writes them inside this transaction).
+        db = Session(bind=conn, join_transaction_mode="create_savepoint", autoflush=True, expire_on_commit=False)
         try:
             with warnings.catch_warnings():
                 # nbgrader's own update_or_create_submission triggers a harmless SQLAlchemy warning.
