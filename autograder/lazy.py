@@ -1,4 +1,4 @@
-"""Packages whose ``__init__`` is run only when something needs it.
+"""Packages (and modules) whose ``__init__`` is run only when something needs it.
 
 Grading reads nbgrader's gradebook models (``nbgrader.api``), but ``import nbgrader``
 first loads its Jupyter server extensions and the exchange (seconds). And every import
@@ -30,7 +30,7 @@ def defer(name: str, functions: tuple[str, ...] = ()) -> None:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         return
-    if spec is None or spec.submodule_search_locations is None or spec.loader is None:
+    if spec is None or spec.loader is None:
         return
     module = importlib.util.module_from_spec(spec)
     state = {"done": False}
@@ -73,4 +73,6 @@ def defer(name: str, functions: tuple[str, ...] = ()) -> None:
 
 def install() -> None:
     defer("nbgrader")
+    defer("tqdm")  # its __init__ reads package metadata; tqdm.std is what we use
     defer("rfc3987_syntax", functions=("is_valid_syntax",))
+    defer("rfc3986_validator", functions=("validate_rfc3986",))

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
+from tqdm.std import tqdm
 
 from autograder.grade.csvout import write_csv
+from autograder.grade import warmup
 from autograder.grade.engine import grade_submission, unanswered
 from autograder.grade.handgrades import with_hand_grades
 from autograder.grade.plan import Plan, load_plan
@@ -57,7 +56,9 @@ def _grade_class(course: Course, assignment: str, opts: Options, log, db_url: st
     from autograder.sandbox import Limits, get_sandbox
 
     limits = opts.limits or Limits(**DEFAULT_LIMITS)
-    _prewarm(course, assignment, opts, limits)
+    if not opts.scheduler:  # else the tasks run on other machines
+        warmup.prewarm(course, assignment, opts.submitted, opts.sandbox, opts.workers, opts.students,
+                       bool(opts.force or opts.question), limits.memory_mb)
     plan = load_plan(course, assignment)
     sandbox = get_sandbox(opts.sandbox)
     if not sandbox.isolated:
@@ -210,58 +211,6 @@ def _write_autograded(course, db_url, plan, submission, result) -> None:
 GRADER_FAILED = "the grader itself failed"
 # Per notebook: 10 minutes in all, 2 minutes without progress (one cell or one check).
 DEFAULT_LIMITS = {"wall_s": 600.0, "cpu_s": 600.0, "idle_s": 120.0}
-_SLOTS: queue.Queue | None = None
-_SLOTS_LOCK = threading.Lock()
-
-
-def _slot_pool(size: int = 64) -> queue.Queue:
-    """Sandbox slots in this process: each concurrent run gets its own slot (and uid).
-    Grader processes on one machine take different ranges (by pid, 15 ranges of 64)."""
-    global _SLOTS
-    with _SLOTS_LOCK:
-        if _SLOTS is None:
-            # Last in, first out: the same few slots come back, and with them their warm
-            # sandbox (a process that has already imported numpy and torch).
-            _SLOTS = queue.LifoQueue()
-            base = (os.getpid() % 15) * size
-            for n in reversed(range(size)):
-                _SLOTS.put(base + n)
-    return _SLOTS
-
-
-def _prewarm(course: Course, assignment: str, opts: Options, limits) -> None:
-    """Start the warm sandboxes the first submissions will use while this process reads
-    the plan and the gradebook (their start-up, a second or more, overlaps ours). The
-    modules they preload are those the source notebook imports. Never raises: whatever
-    fails here fails again, and is reported, where grading meets it."""
-    if opts.scheduler:
-        return  # the tasks run on other machines
-    try:
-        from autograder.sandbox import get_sandbox, imports_of
-
-        sandbox = get_sandbox(opts.sandbox)
-        if not hasattr(sandbox, "prewarm"):
-            return
-        cells = json.loads(course.source_notebook(assignment).read_text(encoding="utf-8"))["cells"]
-        code = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                         for c in cells if c.get("cell_type") == "code")
-        preload = imports_of(code)
-        folders = [d for d in Path(opts.submitted).iterdir() if d.is_dir() and not d.name.startswith(".")]
-        if not (opts.force or opts.question or any(not result_path(course.grades, assignment, d.name).exists()
-                                                   for d in folders)):
-            return  # most likely nothing to grade
-    except Exception:  # noqa: BLE001
-        return
-    workers = opts.workers or os.cpu_count() or 1
-    count = min(workers, len(opts.students)) if opts.students else workers
-    pool = _slot_pool()
-    with pool.mutex:
-        slots = list(pool.queue)[::-1][:count]  # the slots the first tasks take (last in, first out)
-    for slot in slots:
-        threading.Thread(target=sandbox.prewarm, args=(slot, sys.executable, preload, limits.memory_mb),
-                         name=f"prewarm-{slot}", daemon=True).start()
-
-
 def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_name: str, limits):
     """One unit of work for a Dask worker (importable, so remote workers can run it)."""
     from autograder.sandbox import get_sandbox
@@ -270,7 +219,7 @@ def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_nam
 
 
 def _grade_one(course: Course, plan: Plan, submission: Submission, sandbox, limits) -> SubmissionResult:
-    pool = _slot_pool()
+    pool = warmup.slot_pool()
     slot = pool.get()
     try:
         try:
