@@ -1,7 +1,8 @@
 """Packages (and modules) whose ``__init__`` is run only when something needs it.
 
 Grading reads nbgrader's gradebook models (``nbgrader.api``), but ``import nbgrader``
-first loads its Jupyter server extensions and the exchange (seconds). And every import
+first loads its Jupyter server extensions and the exchange (seconds), and nbconvert's
+``__init__`` every exporter and filter its preprocessors never use. And every import
 of nbformat imports jsonschema, which builds some forty grammar parsers for the
 ``rfc3987_syntax`` package (one to three seconds) that only a check of the "iri" string
 formats ever uses. :func:`defer` puts such a package in ``sys.modules`` without running
@@ -74,5 +75,10 @@ def defer(name: str, functions: tuple[str, ...] = ()) -> None:
 def install() -> None:
     defer("nbgrader")
     defer("tqdm")  # its __init__ reads package metadata; tqdm.std is what we use
+    # nbgrader's preprocessors import nbconvert's Preprocessor and ResourcesDict only; the
+    # package __init__s load every exporter and filter (markdown, HTML sanitising) too.
+    defer("nbconvert")
+    defer("nbconvert.exporters")
+    defer("requests")  # nbgrader's JupyterHub authenticator, never used to grade
     defer("rfc3987_syntax", functions=("is_valid_syntax",))
     defer("rfc3986_validator", functions=("validate_rfc3986",))
