@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install release demo test test-fast goldens bench bench-term clean help
+.PHONY: install release demo test test-fast goldens bench bench-term bench-regrade clean help
 
 help:
 	@echo "make demo      grade a synthetic class from the committed notebooks, write feedback, exports, report"
@@ -13,6 +13,7 @@ help:
 	@echo "make goldens   refresh the golden files of the generated trees"
 	@echo "make bench     grading throughput against nbgrader autograde and otter run"
 	@echo "make bench-term  a term of synthetic submissions: throughput, memory, Dask scale-out"
+	@echo "make bench-regrade  one student regraded (wall time) and grader CPU per submission, 01-vectors"
 	@echo "$(BIN)/python -m autograder --help   lists every command"
 
 $(STAMP): requirements.lock pyproject.toml scripts/install-system-deps.sh scripts/install-browser.sh
@@ -49,6 +50,9 @@ bench: install
 
 bench-term: install
 	$(BIN)/python -m benchmarks.term
+
+bench-regrade: install
+	$(BIN)/python -m benchmarks.regrade
 
 clean:
 	rm -rf build demo grades gradebook.db tests/artifacts

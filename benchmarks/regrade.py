@@ -61,7 +61,7 @@ def _env() -> dict:
 
 def _grade_argv(course: Path, csv: Path) -> list[str]:
     return [sys.executable, "-m", "autograder", "grade", A, "--course", str(course), "--submitted",
-            str(course / "submitted"), "--student", "alice", "--csv", str(csv), "--quiet"]
+            str(course / "submitted"), "--student", "alice", "--csv", str(csv)]
 
 
 def regrade(runs: int) -> dict:
