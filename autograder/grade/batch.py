@@ -258,6 +258,7 @@ class _Runs:
         try:
             for future in as_completed(self.futures):
                 yield self.futures[future], future.result()  # _grade_one never raises
+            self.pool.shutdown(wait=True)  # every task is done: its threads end now
         finally:
             self.close()
 
