@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install release demo test test-fast goldens bench bench-term bench-stress bench-assignments clean help
+.PHONY: install release demo test test-fast goldens bench bench-term bench-regrade bench-stress bench-assignments clean help
 
 help:
 	@echo "make demo      grade a synthetic class from the committed notebooks, write feedback, exports, report"
@@ -13,6 +13,7 @@ help:
 	@echo "make goldens   refresh the golden files of the generated trees"
 	@echo "make bench     grading throughput against nbgrader autograde and otter run"
 	@echo "make bench-term  a term of synthetic submissions: throughput, memory, Dask scale-out"
+	@echo "make bench-regrade  one student regraded (wall time) and grader CPU per submission, 01-vectors"
 	@echo "make bench-assignments  each assignment's grading time per submission in the warm sandbox"
 	@echo "make bench-stress  200 rounds of two grade commands at once: does any submission go missing?"
 	@echo "$(BIN)/python -m autograder --help   lists every command"
@@ -52,6 +53,8 @@ bench: install
 bench-term: install
 	$(BIN)/python -m benchmarks.term
 
+bench-regrade: install
+	$(BIN)/python -m benchmarks.regrade
 bench-assignments: install
 	$(BIN)/python -m benchmarks.assignments
 

@@ -8,3 +8,9 @@ import sys as _sys
 _bin = _os.path.dirname(_sys.executable)
 if _bin not in _os.environ.get("PATH", "").split(_os.pathsep):
     _os.environ["PATH"] = _os.pathsep.join([_bin, _os.environ.get("PATH", "")])
+
+# nbgrader's and rfc3987_syntax's package __init__ run only when something needs them
+# (seconds of start-up otherwise; see autograder.lazy).
+from autograder import lazy as _lazy  # noqa: E402
+
+_lazy.install()

@@ -8,7 +8,7 @@ function left unanswered (a typical partial submission), blank notebooks, notebo
 kernel crashes, and one that never stops. It grades every class three ways, each in its own
 fresh process, with the same sandbox settings as ``grade``:
 
-  local      the default local cluster (threads in the grader process, one per core)
+  local      the default: grading threads in the grader process, one per core
   dask x1    a real Dask scheduler and ONE worker process started by the benchmark
   dask x2    the same scheduler with TWO worker processes
 
@@ -185,7 +185,7 @@ def plot(rows: list[tuple[str, int, float]], path: Path) -> None:
     ax.plot([w for w, _ in dask], ideal, "--", color="grey", label="ideal scaling")
     for name, w, r in rows:
         if name == "local":
-            ax.plot([w], [r], "s", label=f"local cluster ({w} threads)")
+            ax.plot([w], [r], "s", label=f"grader threads ({w})")
     ax.set_xlabel("workers")
     ax.set_ylabel("notebooks per second")
     ax.set_xticks(sorted({w for _, w, _ in rows}))

@@ -12,14 +12,15 @@ are nbgrader's own.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import tempfile
+import traceback
 import uuid
-import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
-from sqlalchemy.exc import SAWarning
 
 from autograder.build import notebook
 from autograder.grade.plan import Plan
@@ -34,30 +35,113 @@ def autograded_path(root: Path, assignment: str, student_id: str, notebook: str)
 
 def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: SubmissionResult) -> Path | None:
     """Write the grader's copy of one graded submission; None (and nothing written) when
-    the submission has no readable notebook."""
-    from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
-                                        OverwriteKernelspec, SaveAutoGrades)
+    the submission has no readable notebook. The gradebook changes are one transaction."""
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds
+
+    from autograder.grade.gradebook import session
 
     if submission.path is None:
         return None
-    try:
-        nb = read_notebook(submission.path)
-    except InvalidSubmission:
-        return None
+    nb = submission.parsed
+    if nb is None:
+        try:
+            nb = read_notebook(submission.path)
+        except InvalidSubmission:
+            return None
     stem = plan.notebook.removesuffix(".ipynb")
     resources = {"nbgrader": {"notebook": stem, "assignment": plan.assignment, "student": result.student_id,
                               "db_url": db_url}}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SAWarning)
-        for step in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(), CheckCellMetadata()):
+    overwrite_kernelspec, overwrite_cells, check_metadata, save_autogrades = preprocessors_on_session()
+    with session(db_url) as gb:
+        for step in (ClearOutput(), DeduplicateIds(), overwrite_kernelspec(gb), overwrite_cells(gb),
+                     check_metadata()):
             nb, resources = step.preprocess(nb, resources)
         restore_graded_cells(nb, plan.source)
         put_verdicts(nb, result.questions)
-        nb, resources = SaveAutoGrades().preprocess(nb, resources)
+        nb, resources = save_autogrades(gb).preprocess(nb, resources)
     add_rubric(nb)
     path = autograded_path(root, plan.assignment, result.student_id, plan.notebook)
     _write(nb, path)
     return path
+
+
+@lru_cache(maxsize=1)
+def preprocessors_on_session():
+    """nbgrader's OverwriteKernelspec, OverwriteCells and SaveAutoGrades, each working on
+    an open gradebook session (nbgrader's open a new Gradebook, with its schema checks, each
+    time), and CheckCellMetadata remembering the cell metadata it has found valid (nbgrader's
+    checks the schema itself again for every cell); what they do to the notebook and the
+    gradebook is nbgrader's own code."""
+    from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+    from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells, OverwriteKernelspec, SaveAutoGrades
+
+    valid: set[tuple[str, str]] = set()  # (cell type, nbgrader metadata) found valid
+
+    class Validator(MetadataValidator):
+        def validate_cell(self, cell):
+            meta = cell.metadata.get("nbgrader")
+            key = (cell.cell_type, json.dumps(meta, sort_keys=True)) if isinstance(meta, dict) else None
+            if key is not None and key in valid:
+                return  # the verdict depends on nothing else
+            super().validate_cell(cell)
+            if key is not None and len(valid) < 100_000:
+                valid.add(key)
+
+    class Metadata(CheckCellMetadata):
+        def preprocess(self, nb, resources):
+            try:
+                Validator().validate_nb(nb)
+            except ValidationError:
+                self.log.error(traceback.format_exc())
+                msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+                self.log.error(msg)
+                raise ValidationError(msg) from None
+            return nb, resources
+
+    def with_gradebook(cls):
+        def __init__(self, gradebook, **kwargs):
+            cls.__init__(self, **kwargs)
+            self.open_gradebook = gradebook
+        return __init__
+
+    class Kernelspec(OverwriteKernelspec):
+        __init__ = with_gradebook(OverwriteKernelspec)
+
+        def preprocess(self, nb, resources):
+            info = resources["nbgrader"]
+            kernelspec = self.open_gradebook.find_notebook(info["notebook"], info["assignment"]).kernelspec
+            if kernelspec is not None:
+                kernelspec = json.loads(kernelspec)
+            if kernelspec:
+                nb.metadata["kernelspec"] = kernelspec
+            return nb, resources
+
+    class Cells(OverwriteCells):
+        __init__ = with_gradebook(OverwriteCells)
+
+        def preprocess(self, nb, resources):
+            self.notebook_id = resources["nbgrader"]["notebook"]
+            self.assignment_id = resources["nbgrader"]["assignment"]
+            self.db_url = resources["nbgrader"]["db_url"]
+            self.gradebook = self.open_gradebook
+            nb, resources = super(OverwriteCells, self).preprocess(nb, resources)
+            if self.add_missing_cells:
+                nb, resources = self.add_missing_grade_cells(nb, resources)
+                nb, resources = self.add_missing_task_cells(nb, resources)
+            return nb, resources
+
+    class AutoGrades(SaveAutoGrades):
+        __init__ = with_gradebook(SaveAutoGrades)
+
+        def preprocess(self, nb, resources):
+            self.notebook_id = resources["nbgrader"]["notebook"]
+            self.assignment_id = resources["nbgrader"]["assignment"]
+            self.student_id = resources["nbgrader"]["student"]
+            self.db_url = resources["nbgrader"]["db_url"]
+            self.gradebook = self.open_gradebook
+            return super(SaveAutoGrades, self).preprocess(nb, resources)
+
+    return Kernelspec, Cells, Metadata, AutoGrades
 
 
 def restore_graded_cells(nb, source) -> list[str]:

@@ -1,4 +1,5 @@
-"""Grade a class: in parallel on Dask, resumable, one bad submission never stops the batch.
+"""Grade a class: in parallel (threads here, or a Dask cluster), resumable, one bad submission
+never stops the batch.
 
 Each finished submission is written at once (gradebook, then ``result.json`` as the
 completion mark), so a grader killed at any moment loses only the work in flight; the
@@ -9,16 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
+from tqdm.std import tqdm
 
-from autograder.grade import gradebook
 from autograder.grade.csvout import write_csv
+from autograder.grade import warmup
 from autograder.grade.engine import grade_submission, unanswered
 from autograder.grade.handgrades import with_hand_grades
 from autograder.grade.plan import Plan, load_plan
@@ -35,7 +34,7 @@ class Options:
     db_url: str | None = None
     sandbox: str = "auto"
     workers: int = 0  # 0: one per core
-    scheduler: str | None = None  # a Dask scheduler address; None: a local cluster
+    scheduler: str | None = None  # a Dask scheduler address; None: threads of this process
     students: tuple[str, ...] = ()
     question: str | None = None
     force: bool = False
@@ -44,11 +43,23 @@ class Options:
 
 
 def grade_class(course: Course, assignment: str, opts: Options, log=print) -> list[SubmissionResult]:
+    db_url = opts.db_url or course.db_url
+    try:
+        return _grade_class(course, assignment, opts, log, db_url)
+    finally:
+        from autograder.grade import gradebook
+
+        gradebook.release(db_url)
+
+
+def _grade_class(course: Course, assignment: str, opts: Options, log, db_url: str) -> list[SubmissionResult]:
     from autograder.sandbox import Limits, get_sandbox
 
+    limits = opts.limits or Limits(**DEFAULT_LIMITS)
+    if not opts.scheduler:  # else the tasks run on other machines
+        warmup.prewarm(course, assignment, opts.submitted, opts.sandbox, opts.workers, opts.students,
+                       bool(opts.force or opts.question), limits.memory_mb)
     plan = load_plan(course, assignment)
-    db_url = opts.db_url or course.db_url
-    gradebook.ensure_assignment(db_url, plan)
     sandbox = get_sandbox(opts.sandbox)
     if not sandbox.isolated:
         log("warning: grading WITHOUT a sandbox: submissions run with your permissions and are not isolated")
@@ -59,19 +70,37 @@ def grade_class(course: Course, assignment: str, opts: Options, log=print) -> li
         if missing:
             raise FileNotFoundError(f"no submission for {', '.join(sorted(missing))} in {opts.submitted}")
         submissions = [s for s in submissions if s.student_id in wanted]
-    in_gradebook = gradebook.auto_scores(db_url, assignment)
-    todo = [s for s in submissions
-            if opts.force or opts.question or not _up_to_date(course, plan, s, db_url, in_gradebook)]
+    # Everything is graded again: start at once, and set up the gradebook meanwhile.
+    early = _Runs(course, plan, submissions, sandbox, limits, opts) if opts.force or opts.question else None
+    try:
+        return _grade_and_save(course, plan, opts, log, db_url, sandbox, limits, submissions, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _grade_and_save(course, plan, opts, log, db_url, sandbox, limits, submissions, early) -> list[SubmissionResult]:
+    from autograder.grade import gradebook
+
+    assignment = plan.assignment
+    gradebook.ensure_assignment(db_url, plan)
+    if early is not None:
+        todo = list(submissions)
+    else:
+        in_gradebook = gradebook.auto_scores(db_url, assignment)
+        todo = [s for s in submissions if not _up_to_date(course, plan, s, db_url, in_gradebook)]
     log(f"{assignment}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
         f"{len(todo)} to grade (sandbox: {sandbox.name})")
+    if todo:
+        _saving_ready()
 
-    limits = opts.limits or Limits(**DEFAULT_LIMITS)
     failed = 0
     unsaved: dict[str, SubmissionResult] = {}
     bar = tqdm(total=len(todo), unit="nb", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
     for attempt in (1, 2):  # a failure of the grader itself is tried once more
         again = []
-        for submission, result in _run_all(course, plan, todo, sandbox, limits, opts):
+        runs = early if attempt == 1 and early is not None else _Runs(course, plan, todo, sandbox, limits, opts)
+        for submission, result in runs:
             if not result.reason.startswith(GRADER_FAILED):
                 if opts.question:
                     result = _only_question(course, plan, submission, result, opts.question)
@@ -80,6 +109,7 @@ def grade_class(course: Course, assignment: str, opts: Options, log=print) -> li
                 except Exception as exc:  # noqa: BLE001 - the batch goes on; the TA is told below
                     result = unanswered(plan, submission, "error", f"{GRADER_FAILED}: could not save the result: "
                                                                    f"{type(exc).__name__}: {clean(exc, 300, True)}")
+            submission.parsed = None  # not kept for the whole class
             if result.reason.startswith(GRADER_FAILED):
                 # Not the student's doing: never saved, so the next run tries again.
                 again.append(submission)
@@ -144,7 +174,17 @@ def _only_question(course, plan, submission, fresh: SubmissionResult, question: 
     return old
 
 
+def _saving_ready() -> None:
+    """Import what saving a result needs (nbgrader's preprocessors: a second or so), while
+    the first submissions are graded rather than after the first one is."""
+    from autograder.grade.autograded import preprocessors_on_session
+
+    preprocessors_on_session()
+
+
 def _save(course, db_url, plan, submission, result) -> None:
+    from autograder.grade import gradebook
+
     result.source_version = plan.fingerprint
     result.gradebook = gradebook_name(db_url)
     result.checks_version = checks_version()
@@ -166,39 +206,24 @@ def _write_autograded(course, db_url, plan, submission, result) -> None:
                    file=sys.stderr)
 
 
-# --- running: a Dask cluster (local by default) --------------------------------------
+# --- running: threads of this process, or a Dask cluster ----------------------------
 
 GRADER_FAILED = "the grader itself failed"
 # Per notebook: 10 minutes in all, 2 minutes without progress (one cell or one check).
 DEFAULT_LIMITS = {"wall_s": 600.0, "cpu_s": 600.0, "idle_s": 120.0}
-_SLOTS: queue.Queue | None = None
-_SLOTS_LOCK = threading.Lock()
-
-
-def _slot_pool(size: int = 64) -> queue.Queue:
-    """Sandbox slots in this process: each concurrent run gets its own slot (and uid).
-    Grader processes on one machine take different ranges (by pid, 15 ranges of 64)."""
-    global _SLOTS
-    with _SLOTS_LOCK:
-        if _SLOTS is None:
-            # Last in, first out: the same few slots come back, and with them their warm
-            # sandbox (a process that has already imported numpy and torch).
-            _SLOTS = queue.LifoQueue()
-            base = (os.getpid() % 15) * size
-            for n in reversed(range(size)):
-                _SLOTS.put(base + n)
-    return _SLOTS
-
-
 def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_name: str, limits):
     """One unit of work for a Dask worker (importable, so remote workers can run it)."""
     from autograder.sandbox import get_sandbox
 
-    pool = _slot_pool()
+    return _grade_one(Course(Path(course_root)), plan, submission, get_sandbox(sandbox_name), limits)
+
+
+def _grade_one(course: Course, plan: Plan, submission: Submission, sandbox, limits) -> SubmissionResult:
+    pool = warmup.slot_pool()
     slot = pool.get()
     try:
         try:
-            return grade_submission(Course(Path(course_root)), plan, submission, get_sandbox(sandbox_name), limits, slot)
+            return grade_submission(course, plan, submission, sandbox, limits, slot)
         except Exception as exc:  # noqa: BLE001 - the batch goes on; the TA sees why
             return unanswered(plan, submission, "error",
                               f"{GRADER_FAILED}: {type(exc).__name__}: {clean(exc, 300, True)}")
@@ -206,19 +231,46 @@ def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_nam
         pool.put(slot)
 
 
-def _run_all(course, plan, todo, sandbox, limits, opts):
-    if not todo:
-        return
-    from distributed import Client, LocalCluster, as_completed
+class _Runs:
+    """The submissions of ``todo`` being graded, from the moment this is made: on the Dask
+    scheduler ``opts.scheduler``, or by default on ``opts.workers`` threads of this process
+    (no cluster to start). Iterate for (submission, result) as each one finishes."""
 
-    workers = opts.workers or os.cpu_count() or 1
-    if opts.scheduler:
-        client = Client(opts.scheduler)
-        cluster = None
-    else:
-        cluster = LocalCluster(n_workers=1, threads_per_worker=workers, processes=False,
-                               dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
+    def __init__(self, course, plan, todo, sandbox, limits, opts):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.todo, self.pool, self.futures = list(todo), None, {}
+        self.dask = (course, plan, sandbox, limits, opts) if opts.scheduler else None
+        if self.todo and not opts.scheduler:
+            workers = min(opts.workers or os.cpu_count() or 1, len(self.todo))
+            self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grade")
+            self.futures = {self.pool.submit(_grade_one, course, plan, s, sandbox, limits): s for s in self.todo}
+
+    def __iter__(self):
+        if not self.todo:
+            return
+        if self.dask is not None:
+            course, plan, sandbox, limits, opts = self.dask
+            yield from _run_dask(course, plan, self.todo, sandbox, limits, opts)
+            return
+        from concurrent.futures import as_completed
+
+        try:
+            for future in as_completed(self.futures):
+                yield self.futures[future], future.result()  # _grade_one never raises
+            self.pool.shutdown(wait=True)  # every task is done: its threads end now
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _run_dask(course, plan, todo, sandbox, limits, opts):
+    from distributed import Client, as_completed
+
+    client = Client(opts.scheduler)
     try:
         futures = {client.submit(grade_task, str(course.root), plan, s, sandbox.name, limits, pure=False): s
                    for s in todo}
@@ -232,5 +284,3 @@ def _run_all(course, plan, todo, sandbox, limits, opts):
             yield submission, result
     finally:
         client.close()
-        if cluster is not None:
-            cluster.close()

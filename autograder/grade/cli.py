@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     p.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="none",
                    help="run submissions unisolated (a student's own machine only)")
     p.add_argument("--workers", type=int, default=0, help="concurrent submissions (default: one per core)")
-    p.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: --workers threads in this process)")
     p.add_argument("--student", action="append", default=[], help="regrade only this student (repeatable)")
     p.add_argument("--question", help="regrade only this graded cell; other scores are kept")
     p.add_argument("--force", action="store_true", help="regrade even if already graded")
@@ -37,11 +37,17 @@ def register(subparsers) -> None:
 
 
 def main(args) -> int:
+    from autograder.grade import warmup
+
+    course = Course.find(args.course)
+    if not args.scheduler:  # warm sandboxes start while the grader itself loads
+        warmup.prewarm(course, args.assignment, args.submitted, args.sandbox, args.workers, tuple(args.student),
+                       bool(args.force or args.student or args.question), args.memory_mb)
+
     from autograder.grade.batch import Options, grade_class, ungraded
     from autograder.grade.summary import print_summary
     from autograder.sandbox import Limits
 
-    course = Course.find(args.course)
     opts = Options(submitted=args.submitted, csv=args.csv, db_url=args.db_url, sandbox=args.sandbox,
                    workers=args.workers, scheduler=args.scheduler, students=tuple(args.student),
                    question=args.question, force=args.force or bool(args.student), progress=not args.quiet,

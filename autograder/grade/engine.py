@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from autograder.grade.submission import InvalidSubmission, Submission, merge, re
 from autograder.harness import wire
 from autograder.paths import PACKAGE, Course
 from autograder.sandbox import HarnessJob, imports_of
+from autograder.sandbox.preload import HEAVY_MODULES
 
 MAX_ATTEMPTS = 4  # a run, plus reruns that skip a cell or check that hung or crashed
 MAX_OUTCOME_BYTES = 600 * 2**20
@@ -76,6 +78,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
         nb = read_notebook(submission.path)
     except InvalidSubmission as exc:
         return unanswered(plan, submission, "invalid", str(exc))
+    submission.parsed = nb  # merge() leaves it as it is; the grader's autograded copy starts from it
     merged = merge(plan.source, nb)
     calls = {f"{call.check_id}@{call.target}": call for cell in plan.cells for call in cell.calls}
     cases = {key: REGISTRY[call.check_id].make_cases(rng) for key, call in calls.items()}
@@ -144,7 +147,7 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
     skipped: dict[str, str] = {}
     problem = None
     deadline = time.monotonic() + limits.wall_s
-    harness = HarnessJob(preload=imports_of("\n".join(str(c.get("source", "")) for c in job["job"]["cells"])))
+    harness = HarnessJob(preload=preload_of(job["job"]["cells"]))
     for _attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
         on_progress = progress_tracker(job["job"], last)
@@ -171,6 +174,18 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
         if not unit.startswith("public:"):  # a public test is worth nothing: not a problem of the grading
             problem = ("timeout" if run.timed_out else "error", why)
     return None, skipped, problem or ("error", "the notebook could not be run")
+
+
+@lru_cache(maxsize=4096)
+def _cell_imports(source: str) -> frozenset[str]:
+    return frozenset(imports_of(source))
+
+
+def preload_of(cells: list[dict]) -> tuple[str, ...]:
+    """The heavy modules the cells import (what the warm sandbox preloads), cell by cell:
+    the cells of the source notebook are the same in every submission and parsed once."""
+    found = set().union(*(_cell_imports(str(c.get("source", ""))) for c in cells))
+    return tuple(m for m in HEAVY_MODULES if m in found)
 
 
 def progress_tracker(job: dict, last: dict):

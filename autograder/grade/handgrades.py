@@ -41,10 +41,12 @@ def with_hand_grades(db_url: str | None, assignment: str, notebook: str,
 def _manual_scores(db_url, assignment, stem, results) -> dict[tuple[str, str], float]:
     if not db_url:
         return {}
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
+
+    from autograder.grade.gradebook import session
 
     out = {}
-    with Gradebook(db_url) as gb:
+    with session(db_url) as gb:
         for r in results:
             for q in r.questions:
                 if not q.manual:

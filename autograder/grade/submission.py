@@ -33,6 +33,8 @@ class Submission:
     problem: str = ""  # why the submission is invalid, when it is
     note: str = ""  # something the TA should know although it was graded
     submitted_at: datetime | None = None
+    # The notebook as grading read it (set by the engine in this process): saving reuses it.
+    parsed: object = field(default=None, repr=False, compare=False)
 
     def sha256(self) -> str:
         if self.path is None or not self.path.is_file():

@@ -67,6 +67,8 @@ def python_trees(python: str) -> list[str]:
     return out
 
 
+_USABLE: set[str] = set()  # bwrap binaries whose namespace probe succeeded
+
 class BwrapSandbox:
     name = "bwrap"
     isolated = True
@@ -89,6 +91,8 @@ class BwrapSandbox:
         for tool in ("setpriv", "prlimit"):
             if shutil.which(tool) is None:
                 return f"{tool} (util-linux) is missing"
+        if bw in _USABLE:  # probed once per process (a namespace to create and tear down)
+            return None
         probe = [bw, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                  "--die-with-parent", "--ro-bind", "/", "/", "--", "/bin/true"]
         try:
@@ -98,6 +102,7 @@ class BwrapSandbox:
         if r.returncode != 0:
             msg = r.stderr.decode(errors="replace").strip()
             return f"bwrap cannot create namespaces here: {msg}"
+        _USABLE.add(bw)
         return None
 
     # -- command line --------------------------------------------------------

@@ -61,7 +61,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .bwrap import BwrapSandbox, check_job
+from .bwrap import MAX_SLOTS, BwrapSandbox, check_job
 from .jobfs import remove_tree, sweep_stale
 from .limits import Limits, MemoryCgroup, RunResult
 from .preload import DEFAULT_PRELOAD, HEAVY_MODULES, HarnessJob
@@ -165,6 +165,20 @@ class WarmSandbox:
     @staticmethod
     def unusable_reason() -> str | None:
         return BwrapSandbox.unusable_reason()
+
+    def prewarm(self, slot: int, python: str, preload: tuple[str, ...], memory_mb: int) -> bool:
+        """Start the zygote of ``slot`` now (what the first :meth:`run` on that slot would
+        start), so that its start-up overlaps the caller's own. True if it is ready;
+        any failure is left for that run to meet and report."""
+        if not 0 <= slot < MAX_SLOTS or not MemoryCgroup.available():
+            return False
+        preload = tuple(dict.fromkeys(self.preload + tuple(preload)))
+        try:
+            z = _POOL.acquire(slot, python, preload, memory_mb, self.cold)
+        except (ZygoteError, OSError):
+            return False
+        _POOL.release(z)
+        return True
 
     def run(self, argv: list[str], workdir: Path, limits: Limits, slot: int = 0,
             on_progress: Callable[[str], object] | None = None,

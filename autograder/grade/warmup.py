@@ -1,0 +1,74 @@
+"""What grading can start before it knows what to grade: the sandbox slots of this process,
+and the warm sandboxes the first submissions will use.
+
+Light on purpose (no numpy, nbformat or gradebook): ``grade`` calls :func:`prewarm` first,
+so the sandboxes start (a second or more: an interpreter importing the notebook's modules)
+while this process imports the rest and reads the plan and the gradebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import sys
+import threading
+from pathlib import Path
+
+from autograder.grade.results import result_path
+from autograder.paths import Course
+
+_SLOTS: queue.Queue | None = None
+_SLOTS_LOCK = threading.Lock()
+_STARTED: set[tuple] = set()
+
+
+def slot_pool(size: int = 64) -> queue.Queue:
+    """Sandbox slots in this process: each concurrent run gets its own slot (and uid).
+    Grader processes on one machine take different ranges (by pid, 15 ranges of 64)."""
+    global _SLOTS
+    with _SLOTS_LOCK:
+        if _SLOTS is None:
+            # Last in, first out: the same few slots come back, and with them their warm
+            # sandbox (a process that has already imported numpy and torch).
+            _SLOTS = queue.LifoQueue()
+            base = (os.getpid() % 15) * size
+            for n in reversed(range(size)):
+                _SLOTS.put(base + n)
+    return _SLOTS
+
+
+def prewarm(course: Course, assignment: str, submitted: Path, sandbox_name: str, workers: int,
+            students: tuple[str, ...] = (), force: bool = False, memory_mb: int = 4096) -> None:
+    """Start, in the background, the warm sandboxes of the slots the first submissions
+    take, preloading what the source notebook imports; once per process and assignment.
+    Skipped when every submission looks graded already. Never raises: whatever fails here
+    fails again, and is reported, where grading meets it."""
+    key = (str(course.root), assignment, sandbox_name)
+    if key in _STARTED:
+        return
+    _STARTED.add(key)
+    try:
+        from autograder.sandbox import get_sandbox, imports_of
+
+        sandbox = get_sandbox(sandbox_name)
+        if not hasattr(sandbox, "prewarm"):
+            return
+        cells = json.loads(course.source_notebook(assignment).read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                         for c in cells if c.get("cell_type") == "code")
+        preload = imports_of(code)
+        folders = [d for d in Path(submitted).iterdir() if d.is_dir() and not d.name.startswith(".")]
+        if not (force or students or any(not result_path(course.grades, assignment, d.name).exists()
+                                         for d in folders)):
+            return  # most likely nothing to grade
+    except Exception:  # noqa: BLE001
+        return
+    workers = workers or os.cpu_count() or 1
+    count = min(workers, len(students)) if students else workers
+    pool = slot_pool()
+    with pool.mutex:
+        slots = list(pool.queue)[::-1][:count]  # the slots the first tasks take (last in, first out)
+    for slot in slots:
+        threading.Thread(target=sandbox.prewarm, args=(slot, sys.executable, preload, memory_mb),
+                         name=f"prewarm-{slot}", daemon=True).start()
