@@ -151,7 +151,7 @@ def test_demo_answers_fail_with_their_mistake():
 def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
-    assert topics() == ["attention", "determinants", "diagnostic", "interview", "lora", "matrices", "pca", "svd", "systems",
+    assert topics() == ["attention", "determinants", "diagnostic", "interview", "lora", "matrices", "numerics", "pca", "svd", "systems",
                         "vectors"]
 
 
