@@ -109,9 +109,25 @@ COND_MISTAKES = [
     Mistake("finite_singular", "this matrix is singular, but you returned a finite number: its smallest singular "
             "value is rounding noise. Return np.inf when s[-1] <= s[0] * max(m, n) * np.finfo(float).eps",
             lambda A: (lambda s: s[0] / s[-1] if s[-1] > 0 else None)(_sv(A))),
+    Mistake("normal_matrix", "your value is right on well-conditioned matrices but wrong on this ill-conditioned "
+            "one: the usual cause is going through A.T @ A (its eigenvalues), which squares the condition number so "
+            "the smallest singular value drowns in rounding, or computing in float32. Take the singular values of A "
+            "itself, in float64: np.linalg.svd(A, compute_uv=False)"),
+    Mistake("not_singular_inf", "this matrix is ill-conditioned but NOT singular, and you returned inf. Either your "
+            "test for singular is too loose (the rule is s[-1] <= s[0] * max(m, n) * np.finfo(float).eps), or you "
+            "went through A.T @ A, whose eigenvalues lose the smallest singular value to rounding"),
     Mistake("smallest_nonzero", "this matrix is singular, but you divided by the smallest NONZERO singular value "
             "(as a pseudoinverse would); a singular matrix has condition number np.inf", _smallest_nonzero),
 ]
+
+
+def _random_square(rng, n):
+    """A Gaussian (n, n) matrix, drawn again until it is well-conditioned (kappa < 1e3)."""
+    while True:
+        A = rng.normal(size=(n, n))
+        s = _sv(A)
+        if s[0] < 1e3 * s[-1]:
+            return A
 
 
 def _cond_cases(rng):
@@ -120,9 +136,9 @@ def _cond_cases(rng):
     return [
         Case(f"a non-symmetric {n} x {n} matrix, condition number {kappa:.3g}",
              {"A": _square_with_condition(rng, n, kappa)}),
-        Case("a random 5 x 5 matrix", {"A": rng.normal(size=(5, 5))}),
-        Case("an ill-conditioned 6 x 6 matrix (condition number 1e8)", {"A": _square_with_condition(rng, 6, 1e8)}),
-        Case("the 6 x 6 Hilbert matrix", {"A": hilbert(6)}),
+        Case("a random 5 x 5 matrix", {"A": _random_square(rng, 5)}),
+        Case(f"an {ILL} 6 x 6 matrix (condition number 1e8)", {"A": _square_with_condition(rng, 6, 1e8)}),
+        Case(f"the 6 x 6 Hilbert matrix ({ILL}, condition number 1.5e7)", {"A": hilbert(6)}),
         Case("a tall 9 x 4 matrix (a design matrix)", {"A": _matrix_with(rng, 9, 4, np.array([5.0, 2.0, 0.8, 0.1]))}),
         Case("a large-scale matrix (entries near 1e6)", {"A": _square_with_condition(rng, 5, 300.0, scale=1e6)}),
         Case("a float32 matrix", {"A": _square_with_condition(rng, 4, 20.0).astype(np.float32)}),
@@ -132,6 +148,20 @@ def _cond_cases(rng):
     ]
 
 
+ILL = "ill-conditioned"
+
+
+def _diagnose_cond(case, received, expected):
+    """Right on the well-conditioned matrices (they come first), wrong here: A.T @ A or float32."""
+    (r,), (e,) = received, expected
+    if ILL not in case.label or r.shape != () or not np.isfinite(e):
+        return None
+    name = "normal_matrix" if np.isfinite(r) else "not_singular_inf" if r == np.inf else None
+    if name is None:
+        return None
+    return Verdict(False, describe_failure(case, next(m for m in COND_MISTAKES if m.name == name).message), name)
+
+
 check_condition_number = register(Check(
     id="numerics.condition_number",
     target="condition_number",
@@ -139,7 +169,7 @@ check_condition_number = register(Check(
             "relative to the expected value)",
     make_cases=_cond_cases,
     judge=lambda cases, outcomes: judge_all(cases, outcomes, _cond_ref, COND_TOL.value, COND_MISTAKES,
-                                            what="condition_number(A)"),
+                                            what="condition_number(A)", diagnose=_diagnose_cond),
     forbidden=NO_LIBRARY_COND,
     tolerance=COND_TOL,
     kind="value",
@@ -235,6 +265,14 @@ def _var_ref(x):
     return np.mean((x - x.mean()) ** 2)
 
 
+def _var_float32(x):
+    """Two passes in float32; None where float32 rounds every value to one number (a result of 0
+    that the one-pass formula gives as well)."""
+    y = np.asarray(x, dtype=np.float32)
+    var = np.mean((y - y.mean()) ** 2)
+    return None if var == 0 and _var_ref(x) > 0 else var
+
+
 VAR_MISTAKES = [
     Mistake("sample", "you divided by n - 1 (the sample variance); the exercise asks for the population "
             "variance: divide by n, like np.var(x)", lambda x: _var_ref(x) * len(x) / (len(x) - 1)),
@@ -245,10 +283,16 @@ VAR_MISTAKES = [
             "(x - mean)**2", lambda x: np.mean(_f64(x) ** 2)),
     Mistake("abs_deviation", "you averaged |x - mean| (the mean absolute deviation); the variance averages the "
             "SQUARED deviations (x - mean)**2", lambda x: np.mean(np.abs(_f64(x) - np.mean(_f64(x))))),
+    Mistake("one_pass", "your value is right on small-mean data but wrong when the mean is large: the usual cause "
+            "is the one-pass formula E[x^2] - E[x]^2 written some way (sum of squares minus squared sum), whose two "
+            "huge, nearly equal terms cancel and leave only rounding (catastrophic cancellation). Compute the mean "
+            "first, then average (x - mean)**2, in float64"),
     Mistake("one_pass", "you used the one-pass formula E[x^2] - E[x]^2: with a large mean both terms are huge "
             "and nearly equal, and their difference is lost to rounding (catastrophic cancellation). Compute the "
             "mean first, then average (x - mean)**2",
             lambda x: np.mean(_f64(x) ** 2) - np.mean(_f64(x)) ** 2),
+    Mistake("float32", "you computed in float32, which keeps about 7 significant digits: on data with a large "
+            "mean the noise is rounded away. Compute in float64 (np.asarray(x, dtype=np.float64))", _var_float32),
 ]
 
 LARGE_MEAN = "large mean"
@@ -258,7 +302,7 @@ def _diagnose_var(case, received, expected):
     """On data with a large mean, any other wrong value (after the small-mean cases passed) is
     the one-pass formula written another way: sum(x**2) / n - (sum(x) / n)**2 and the like."""
     if LARGE_MEAN in case.label:
-        return Verdict(False, describe_failure(case, VAR_MISTAKES[-1].message), "one_pass")
+        return Verdict(False, describe_failure(case, VAR_MISTAKES[-3].message), "one_pass")
     return None
 
 
@@ -270,6 +314,7 @@ def _var_cases(rng):
         Case("five values", {"x": rng.uniform(-5, 5, size=5)}),
         Case("float32 data", {"x": rng.normal(size=n).astype(np.float32)}),
         Case("a constant vector (variance 0)", {"x": np.full(10, 2.5)}),
+        Case("a moderate mean: 1e4 + standard normal noise", {"x": 1e4 + rng.normal(size=n)}),
         Case(f"{LARGE_MEAN}: 1e8 + standard normal noise", {"x": 1e8 + rng.normal(size=n)}),
         Case(f"{LARGE_MEAN}: 1e9 + noise of spread 3", {"x": 1e9 + 3 * rng.normal(size=n)}),
     ]
@@ -353,6 +398,8 @@ LSE_MISTAKES = [
             lambda x, axis: _lse(x, axis, shift="global")),
     Mistake("wrong_axis", "you reduced along the wrong axis; add up along axis=axis as given",
             _other_axis),
+    Mistake("mean_not_sum", "you took the log of the MEAN of the exponentials; logsumexp adds them up: "
+            "m + log(sum(exp(x - m)))", lambda x, axis: _lse(x, axis) - np.log(np.shape(x)[axis])),
     Mistake("keepdims", "your result kept the reduced axis with size 1 (keepdims=True); the exercise removes it, "
             "like np.sum(x, axis=axis)", lambda x, axis: _lse(x, axis, keepdims=True)),
     Mistake("neg_inf_slice", "a slice whose entries are all -inf gave nan: x - max is -inf - (-inf) = nan there. "

@@ -230,6 +230,19 @@ MISTAKES = {
                 return np.linalg.norm(A, 1) * np.linalg.norm(np.linalg.inv(A), 1)
             """), "1-norm"),
         ("finite_singular", SV + "    return s[0] / s[-1]\n", "np.inf"),
+        ("normal_matrix", _c("""
+            import numpy as np
+            def condition_number(A):
+                lam = np.linalg.eigvalsh(A.T @ A)
+                return np.sqrt(lam[-1] / lam[0]) if lam[0] > 0 else np.inf
+            """), "A.T @ A"),
+        ("normal_matrix", _c("""
+            import numpy as np
+            def condition_number(A):
+                s = np.linalg.svd(np.asarray(A, dtype=np.float32), compute_uv=False)
+                return np.inf if s[-1] == 0 else s[0] / s[-1]
+            """), "float32"),
+        ("not_singular_inf", SV + "    return np.inf if s[-1] < 1e-6 * s[0] else s[0] / s[-1]\n", "too loose"),
         ("smallest_nonzero", SV + "    s = s[s > 1e-12 * s[0]]\n    return s[0] / s[-1]\n", "NONZERO"),
         ("library_used", "import numpy as np\ndef condition_number(A):\n    return np.linalg.cond(A)\n",
          "from scratch"),
@@ -300,6 +313,8 @@ MISTAKES = {
         ("sum", VAR + "    return np.sum((x - x.mean()) ** 2)\n", "divide it by n"),
         ("not_centred", VAR + "    return np.mean(x ** 2)\n", "without subtracting the mean"),
         ("abs_deviation", VAR + "    return np.mean(np.abs(x - x.mean()))\n", "SQUARED deviations"),
+        ("float32", "import numpy as np\ndef two_pass_variance(x):\n    x = np.asarray(x, dtype=np.float32)\n"
+                    "    return np.mean((x - x.mean()) ** 2)\n", "float32"),
         ("one_pass", VAR + "    return np.mean(x ** 2) - np.mean(x) ** 2\n", "catastrophic cancellation"),
         ("one_pass", VAR + "    s = 0.0\n    s2 = 0.0\n    for v in x:\n        s += v\n        s2 += v * v\n"
                            "    return s2 / n - (s / n) ** 2\n", "one-pass formula"),
@@ -317,6 +332,8 @@ MISTAKES = {
                              "    m = np.max(x, axis=axis, keepdims=True)\n    m = np.where(np.isfinite(m), m, 0)\n"
                              "    return np.squeeze(m, axis) + np.log(np.sum(np.exp(x - m), axis=axis))\n",
          "wrong axis"),
+        ("mean_not_sum", LSE + "    m = np.max(x, axis=axis, keepdims=True)\n    m = np.where(np.isfinite(m), m, 0)\n"
+                               "    return np.squeeze(m, axis) + np.log(np.mean(np.exp(x - m), axis=axis))\n", "MEAN"),
         ("keepdims", LSE + "    m = np.max(x, axis=axis, keepdims=True)\n    m = np.where(np.isfinite(m), m, 0)\n"
                            "    return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))\n", "keepdims"),
         ("neg_inf_slice", LSE + "    m = np.max(x, axis=axis, keepdims=True)\n"
