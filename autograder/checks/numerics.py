@@ -16,7 +16,7 @@ Conventions the prompts state and these checks enforce:
 * ``solve_vs_inv_error(A, b)`` returns (error of np.linalg.solve(A, b), error of
   np.linalg.inv(A) @ b), each relative_error against ``trusted_solve(A, b)``, the refined
   solution the notebook gives. Rounding errors depend on the machine, so each number is
-  judged within a factor of 3.
+  judged within a factor of 3 (NumPy's own calls, as the prompt asks; SciPy rounds differently).
 """
 
 from __future__ import annotations
