@@ -152,7 +152,7 @@ def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
     assert topics() == ["attention", "determinants", "diagnostic", "interview", "lora", "matrices", "pca", "svd", "systems",
-                        "vectors"]
+                        "tensors", "vectors"]
 
 
 def _diagnoses():
