@@ -51,7 +51,7 @@ NO_BROADCAST_HELPERS = scratch.Rule(
     "torch.broadcast_shapes) or an array built to be broadcast (np.zeros, np.ones, np.empty, np.full)",
     roots=("numpy", "torch", "jax"),
     names=("broadcast_shapes", "broadcast", "broadcast_to", "broadcast_arrays", "broadcast_tensors", "zeros", "ones",
-           "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "ndarray", "nditer"))
+           "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"))
 
 
 def _f64(x) -> np.ndarray:
