@@ -13,7 +13,8 @@ Conventions the prompts state and these checks enforce:
   computed without Python loops: a ``for``/``while`` loop, a comprehension, ``map`` or
   ``filter`` anywhere in the function or a helper it calls fails the check (an AST check in
   this module, :func:`python_loop`, since a scratch.Rule names routines, not statements), and
-  so do the loops in disguise and the distance libraries ``NO_LOOP_ROUTINES`` names;
+  so do the loops in disguise and the distance libraries ``NO_LOOP_ROUTINES`` and
+  ``NO_FUNCTOOLS_REDUCE`` name (ufunc reductions such as np.add.reduce are fine);
 * ``broadcast_shape(s, t)`` follows NumPy's rule and raises ValueError for incompatible
   shapes; routines that broadcast for the student are ruled out (``NO_BROADCAST_HELPERS``).
 
@@ -41,11 +42,14 @@ NO_MATMUL = scratch.Rule(
            "imatmul", "bmm", "mm", "baddbmm", "addmm", "mv"),
     methods=("dot", "__matmul__", "__rmatmul__", "matmul", "inner", "vdot", "bmm", "mm"), matmul=True)
 NO_LOOP_ROUTINES = scratch.Rule(
-    "a loop in disguise or a distance library (np.vectorize, np.apply_along_axis, np.frompyfunc, np.fromiter, "
-    "functools.reduce, scipy's cdist, scikit-learn's pairwise distances, torch.cdist)",
-    roots=("numpy", "scipy", "sklearn", "torch", "functools"),
-    names=("vectorize", "apply_along_axis", "apply_over_axes", "frompyfunc", "fromiter", "fromfunction", "reduce",
-           "cdist", "pdist", "euclidean_distances", "pairwise_distances", "sqeuclidean", "distance_matrix"))
+    "a loop in disguise or a distance library (np.vectorize, np.apply_along_axis, np.apply_over_axes, "
+    "np.frompyfunc, np.fromiter, np.fromfunction, scipy's cdist, pdist or distance_matrix, scikit-learn's pairwise "
+    "distances, torch.cdist)",
+    roots=("numpy", "scipy", "sklearn", "torch"),
+    names=("vectorize", "apply_along_axis", "apply_over_axes", "frompyfunc", "fromiter", "fromfunction", "cdist",
+           "pdist", "euclidean_distances", "pairwise_distances", "distance_matrix"))
+NO_FUNCTOOLS_REDUCE = scratch.Rule("functools.reduce, a Python loop in disguise", roots=("functools",),
+                                   names=("reduce",))
 NO_BROADCAST_HELPERS = scratch.Rule(
     "a routine that broadcasts for you (np.broadcast_shapes, np.broadcast, np.broadcast_to, np.broadcast_arrays, "
     "torch.broadcast_shapes) or an array built to be broadcast (np.zeros, np.ones, np.empty, np.full)",
@@ -485,7 +489,7 @@ check_pairwise_sq_distances = register(NoLoopCheck(
     tolerance=TOL,
     kind="value",
     mistakes=SQDIST_MISTAKES,
-    forbidden=NO_LOOP_ROUTINES,
+    forbidden=(NO_LOOP_ROUTINES, NO_FUNCTOOLS_REDUCE),
 )).runner()
 
 

@@ -105,6 +105,7 @@ CORRECT = {
             D[D < 0] = 0
             return D
             """)),
+        ("ufunc reduction", _f(SQ, "return np.add.reduce((X[:, None, :] - Y[None, :, :]) ** 2, axis=-1)")),
         ("a helper without loops", _c("""
             def _sq_norms(Z):
                 return (Z ** 2).sum(axis=1)
@@ -275,6 +276,9 @@ MISTAKES = {
         ("library_used", "import numpy\nvec = numpy.vectorize\n" + _f(
             SQ, "f = vec(lambda i, j: ((X[i] - Y[j]) ** 2).sum())\nreturn f(*np.indices((len(X), len(Y))))"),
          "vectorize"),
+        ("library_used", "from functools import reduce as fold\n" + _f(
+            SQ, "return fold(lambda acc, k: acc + (X[:, None, k] - Y[None, :, k]) ** 2, range(X.shape[1]), 0.0)"),
+         "functools.reduce"),
     ],
     "tensors.broadcast_shape": [
         ("left_aligned", _rule(_CORRECT_AXIS, pad="""
