@@ -105,6 +105,18 @@ def formgrader(course, tmp_path_factory):
         yield base
 
 
+def _wait_until_saved(course: Path, page, seconds: float = 60) -> None:
+    """Until the score and the comment typed in formgrader are in the gradebook."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            grade = gb.find_grade("why_linear_algebra", ASSIGNMENT, ASSIGNMENT, "alice")
+            comment = gb.find_comment("why_linear_algebra", ASSIGNMENT, ASSIGNMENT, "alice")
+            if grade.manual_score is not None and comment.manual_comment:
+                return
+        page.wait_for_timeout(250)
+
+
 def test_manual_grading_in_chromium(course, formgrader):
     sync_playwright = _browser()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -129,7 +141,7 @@ def test_manual_grading_in_chromium(course, formgrader):
             page.fill("#why_linear_algebra-comment", COMMENT)
             page.press("#why_linear_algebra-comment", "Tab")
             page.locator("#why_linear_algebra").scroll_into_view_if_needed()
-            page.wait_for_timeout(1500)  # formgrader saves on change, asynchronously
+            _wait_until_saved(course, page)  # formgrader saves on change, asynchronously
             page.screenshot(path=str(ARTIFACTS / "formgrader-grading-alice.png"))
         finally:
             context.close()
