@@ -243,3 +243,20 @@ def test_release_rebuilds_only_what_changed(mini_course, tmp_path, monkeypatch):
     assert "source/mini/mini.ipynb" in manifest.why_stale(course, "mini")
     assert schedule.build(course, **quiet) == ["mini"] and built == ["mini"]
     assert schedule.build(course, force=True, **quiet) == ["mini"] and built == ["mini", "mini"]
+
+
+def test_every_written_answer_has_one_rubric_that_never_reaches_students():
+    from autograder.nbgrader_ext.verdicts import rubric_sections
+
+    rubric = rubric_sections()  # raises if two rubric files name one grade id
+    manual = {}
+    for assignment in ASSIGNMENTS:
+        source_nb = notebook.read(REPO / "source" / assignment / f"{assignment}.ipynb")
+        manual.update({notebook.grade_id(c): assignment for c in source_nb.cells if notebook.is_manual(c)})
+    assert sorted(set(manual) - set(rubric)) == [], "free-response cells without a rubric section"
+    assert sorted(set(rubric) - set(manual)) == [], "rubric sections naming no free-response cell"
+    for gid, assignment in manual.items():
+        lines = [line.strip() for line in rubric[gid].splitlines() if len(line.strip()) >= 25]
+        for tree in ("release", "release-otter"):
+            text = (REPO / tree / assignment / f"{assignment}.ipynb").read_text()
+            assert not [line for line in lines if line in text], (tree, gid)

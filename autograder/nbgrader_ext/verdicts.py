@@ -17,7 +17,7 @@ from autograder.build import notebook
 from autograder.export.safe import student_safe
 from autograder.paths import PACKAGE
 
-RUBRIC = PACKAGE / "checks" / "interview_rubric.md"
+RUBRICS = PACKAGE / "checks"  # <topic>_rubric.md: "## <grade id>" sections, for graders only
 GRADER_ONLY = "grader-only"  # tag of the rubric cells; feedback removes them
 
 
@@ -45,12 +45,19 @@ def put_verdicts(nb, questions) -> None:
         cell.execution_count = None
 
 
-def rubric_sections(path: Path = RUBRIC) -> dict[str, str]:
-    """grade id -> the rubric text for it (``## <grade id>`` sections of the rubric)."""
-    if not path.is_file():
-        return {}
-    parts = re.split(r"^## +(\S+)\s*$", path.read_text(), flags=re.M)
-    return {parts[i]: parts[i + 1].strip().strip("-").strip() for i in range(1, len(parts) - 1, 2)}
+def rubric_sections(path: Path | None = None) -> dict[str, str]:
+    """grade id -> the rubric text for it: the ``## <grade id>`` sections of one rubric file,
+    or of every ``checks/*_rubric.md`` (a grade id may have one rubric in the course)."""
+    sections: dict[str, str] = {}
+    for f in [path] if path is not None else sorted(RUBRICS.glob("*_rubric.md")):
+        if not f.is_file():
+            continue
+        parts = re.split(r"^## +(\S+)\s*$", f.read_text(), flags=re.M)
+        for i in range(1, len(parts) - 1, 2):
+            if parts[i] in sections:
+                raise ValueError(f"two rubrics for the grade id {parts[i]!r} (the second in {f.name})")
+            sections[parts[i]] = parts[i + 1].strip().strip("-").strip()
+    return sections
 
 
 def add_rubric(nb, rubric: dict[str, str] | None = None) -> int:
