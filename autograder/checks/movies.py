@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import Part, describe_failure, fmt, judge_all, judge_parts, raised
 
 TOL = Tolerance(1e-6, "scale", floor=1e-8)
@@ -572,12 +572,7 @@ def _judge_recommend_case(case, outcome) -> Verdict:
     return fail(f"{what} is wrong" + detail, "wrong_value")
 
 
-def _judge_recommend(cases, outcomes) -> Verdict:
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_recommend_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_recommend = each_case(_judge_recommend_case)
 
 
 check_recommend = register(Check(
