@@ -152,8 +152,8 @@ def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
     assert topics() == ["attention", "determinants", "diagnostic", "eigen", "interview", "lora", "matrices", "norms",
-                        "numerics", "pca", "projections", "spaces", "svd", "systems", "tensors", "transformations",
-                        "vectors"]
+                        "numerics", "pca", "projections", "quantization", "spaces", "svd", "systems", "tensors",
+                        "transformations", "vectors"]
 
 
 def _diagnoses():
