@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import describe_failure, difference, fmt, judge_all, raised, rel_error
 
 TOL = Tolerance(1e-6, "relative", floor=1e-12)       # scales, and the window around a tie
@@ -277,10 +277,11 @@ def _compute(mistake, case):
         return None
 
 
-def _judge_quantizer(cases, outcomes, *, reference, mistakes, names, what, shaped=False, diagnose=None):
-    """Judge (q, scale[, zero_point]) case by case: codes exact (near-ties either way), scale 1e-6."""
+def _quantizer_judge(*, reference, mistakes, names, what, shaped=False, diagnose=None):
+    """A judge of (q, scale[, zero_point]): codes exact (near-ties either way), scale within 1e-6."""
     n = len(names)
-    for case, outcome in zip(cases, outcomes):
+
+    def judge_case(case, outcome):
         if outcome.error:
             return raised(case, outcome, what)
         value = outcome.value
@@ -290,13 +291,12 @@ def _judge_quantizer(cases, outcomes, *, reference, mistakes, names, what, shape
                 case, f"{what} should return a tuple ({', '.join(names)}), but returned {got}"), "wrong_type")
         received = tuple(np.asarray(v) for v in value)
         expected = reference(*case.args.values())
-        x = _f64(next(iter(case.args.values())))
-        ratio = x / _f64(expected[1])
+        ratio = _f64(next(iter(case.args.values()))) / _f64(expected[1])
         if _parts_equal(received, expected, ratio, shaped):
-            if received[0].dtype.kind not in "iu":
-                return Verdict(False, describe_failure(case, FLOAT_CODES.message + f" (received dtype {received[0].dtype})"),
-                               FLOAT_CODES.name)
-            continue
+            if received[0].dtype.kind in "iu":
+                return None
+            return Verdict(False, describe_failure(
+                case, FLOAT_CODES.message + f" (received dtype {received[0].dtype})"), FLOAT_CODES.name)
         verdict = diagnose(case, received, expected) if diagnose else None
         if verdict is not None:
             return verdict
@@ -305,11 +305,12 @@ def _judge_quantizer(cases, outcomes, *, reference, mistakes, names, what, shape
                 continue
             wrong = _compute(mistake, case)
             if wrong is None or _parts_equal(wrong, expected, ratio, shaped, lenient=True):
-                continue
+                continue  # this input cannot tell the mistake apart
             if _parts_equal(received, wrong, ratio, shaped, lenient=True):
                 return Verdict(False, describe_failure(case, mistake.message), mistake.name)
         return _wrong_parts(case, received, expected, names, ratio, shaped)
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+
+    return each_case(judge_case)
 
 
 def _wrong_parts(case, received, expected, names, ratio, shaped) -> Verdict:
@@ -433,8 +434,8 @@ check_quantize_symmetric = register(Check(
     summary="quantize_symmetric(x, bits, max_abs) returns integer codes and the scale, INT8 and INT4, ties to even, "
             "clipped, all-zero input with scale 1.0 (scale tolerance 1e-6 relative)",
     make_cases=_sym_cases,
-    judge=lambda cases, outcomes: _judge_quantizer(
-        cases, outcomes, reference=_sym_ref, mistakes=SYM_MISTAKES, names=("q", "scale"),
+    judge=_quantizer_judge(
+        reference=_sym_ref, mistakes=SYM_MISTAKES, names=("q", "scale"),
         what="quantize_symmetric(x, bits)", diagnose=_diagnose_sym),
     tolerance=TOL,
     kind="parts",
@@ -574,8 +575,8 @@ check_quantize_asymmetric = register(Check(
     summary="quantize_asymmetric(x, bits) returns unsigned integer codes, the scale and an integer zero point, with "
             "0 inside the range (scale tolerance 1e-6 relative)",
     make_cases=_asym_cases,
-    judge=lambda cases, outcomes: _judge_quantizer(
-        cases, outcomes, reference=_asym_ref, mistakes=ASYM_MISTAKES, names=("q", "scale", "zero_point"),
+    judge=_quantizer_judge(
+        reference=_asym_ref, mistakes=ASYM_MISTAKES, names=("q", "scale", "zero_point"),
         what="quantize_asymmetric(x, bits)", diagnose=_diagnose_asym),
     tolerance=TOL,
     kind="parts",
@@ -661,8 +662,8 @@ check_quantize_per_channel = register(Check(
     summary="quantize_per_channel(W, bits) returns integer codes and one symmetric scale per row (output channel), "
             "shape (m, 1), a zero row with scale 1.0 (scale tolerance 1e-6 relative)",
     make_cases=_channel_cases,
-    judge=lambda cases, outcomes: _judge_quantizer(
-        cases, outcomes, reference=_per_channel_ref, mistakes=CH_MISTAKES, names=("q", "scales"),
+    judge=_quantizer_judge(
+        reference=_per_channel_ref, mistakes=CH_MISTAKES, names=("q", "scales"),
         what="quantize_per_channel(W, bits)", shaped=True, diagnose=_diagnose_channel),
     tolerance=TOL,
     kind="parts",
