@@ -151,7 +151,8 @@ def test_demo_answers_fail_with_their_mistake():
 def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
-    assert topics() == ["attention", "determinants", "diagnostic", "eigen", "interview", "lora", "matrices", "norms",
+    assert topics() == ["attention", "determinants", "diagnostic", "eigen", "interview", "lora", "matrices", "networks",
+                        "norms",
                         "numerics", "pca", "projections", "spaces", "svd", "systems", "tensors", "transformations",
                         "vectors"]
 
