@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from autograder import scratch
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import Part, describe_failure, judge_all, raised
 # The row softmax is judged the way 17-attention judges its softmax, with the same catalogue.
 from autograder.checks.attention import SOFTMAX_MISTAKES, UNSTABLE_LOGITS, _diagnose_nonfinite
@@ -633,51 +633,48 @@ def _logits(X, W1, b1, W2, b2):
         return np.maximum(_f64(X) @ _f64(W1) + _f64(b1), 0.0) @ _f64(W2) + _f64(b2)
 
 
-def _judge_train(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
-    if len(outcomes) != len(cases):
-        return Verdict(False, "the grader received no result for some inputs", "missing")
-    for case, outcome in zip(cases, outcomes):
-        if outcome.error:
-            return raised(case, outcome, "train(X, y, hidden, steps, lr, seed)")
-        got = outcome.value
-        a = case.args
-        d, h, k = a["X"].shape[1], a["hidden"], 10
-        W1, b1, W2, b2 = (np.asarray(got[key]) for key in ("W1", "b1", "W2", "b2"))
-        losses = np.asarray(got["losses"]).ravel()
-        if W1.shape == (h, d) and W2.shape == (k, h):
-            return _fail(case, "weights_transposed", f" (received W1 {W1.shape}, W2 {W2.shape})")
-        wanted = {"W1": (d, h), "b1": (h,), "W2": (h, k), "b2": (k,)}
-        for key, value in zip(wanted, (W1, b1, W2, b2)):
-            if value.shape != wanted[key]:
-                return Verdict(False, describe_failure(
-                    case, f"params[{key!r}] has shape {value.shape}, expected {wanted[key]}"), "wrong_shape")
-        if losses.size != a["steps"]:
-            return _fail(case, "wrong_steps", f" ({a['steps']}); yours has {losses.size}")
-        values = [W1, b1, W2, b2, losses]
-        if any(v.dtype.kind not in "biuf" or not np.all(np.isfinite(v)) for v in values):
-            return _fail(case, "diverged")
-        first, last = float(losses[0]), float(losses[-1])
-        trend = f" (loss {first:.3g} at the first step, {last:.3g} at the last)"
-        if last > first and np.mean(np.diff(losses) > 0) > 0.9:
-            return _fail(case, "loss_increases", trend)
-        if last > first or losses.max() > 10 * first:
-            return _fail(case, "diverged", f" (loss {first:.3g} at the first step, {losses.max():.3g} at its "
-                                           f"largest, {last:.3g} at the last)")
-        if np.ptp(W1, axis=1).max() < 1e-12:
-            return _fail(case, "symmetric_init")
-        X_test, y_test = case.held_out
-        with np.errstate(all="ignore"):
-            train_loss = float(np.mean(-_log_softmax(_logits(a["X"], W1, b1, W2, b2))[_rows(a["y"])]))
-        if last > 10 * train_loss + 1.0:
-            return _fail(case, "loss_not_mean", f" (your last loss {last:.4g}; the mean loss of the parameters you "
-                                                f"returned {train_loss:.4g})")
-        accuracy = float(np.mean(_logits(X_test, W1, b1, W2, b2).argmax(axis=1) == y_test))
-        if accuracy >= TRAIN_BAR:
-            continue
-        if last > 0.9 * first:
-            return _fail(case, "not_learning", trend)
-        return _fail(case, "low_accuracy", f" (your accuracy on {len(y_test)} held-out digits: {accuracy:.1%})")
-    return Verdict.ok(f"held-out accuracy at least {TRAIN_BAR:.0%}")
+def _judge_train_case(case: Case, outcome: Outcome) -> Verdict | None:
+    """One training run: its result's shape, its loss curve, then the held-out accuracy."""
+    if outcome.error:
+        return raised(case, outcome, "train(X, y, hidden, steps, lr, seed)")
+    got = outcome.value
+    a = case.args
+    d, h, k = a["X"].shape[1], a["hidden"], 10
+    W1, b1, W2, b2 = (np.asarray(got[key]) for key in ("W1", "b1", "W2", "b2"))
+    losses = np.asarray(got["losses"]).ravel()
+    if W1.shape == (h, d) and W2.shape == (k, h):
+        return _fail(case, "weights_transposed", f" (received W1 {W1.shape}, W2 {W2.shape})")
+    wanted = {"W1": (d, h), "b1": (h,), "W2": (h, k), "b2": (k,)}
+    for key, value in zip(wanted, (W1, b1, W2, b2)):
+        if value.shape != wanted[key]:
+            return Verdict(False, describe_failure(
+                case, f"params[{key!r}] has shape {value.shape}, expected {wanted[key]}"), "wrong_shape")
+    if losses.size != a["steps"]:
+        return _fail(case, "wrong_steps", f" ({a['steps']}); yours has {losses.size}")
+    values = [W1, b1, W2, b2, losses]
+    if any(v.dtype.kind not in "biuf" or not np.all(np.isfinite(v)) for v in values):
+        return _fail(case, "diverged")
+    first, last = float(losses[0]), float(losses[-1])
+    trend = f" (loss {first:.3g} at the first step, {last:.3g} at the last)"
+    if last > first and np.mean(np.diff(losses) > 0) > 0.9:
+        return _fail(case, "loss_increases", trend)
+    if last > first or losses.max() > 10 * first:
+        return _fail(case, "diverged", f" (loss {first:.3g} at the first step, {losses.max():.3g} at its "
+                                       f"largest, {last:.3g} at the last)")
+    if np.ptp(W1, axis=1).max() < 1e-12:
+        return _fail(case, "symmetric_init")
+    X_test, y_test = case.held_out
+    with np.errstate(all="ignore"):
+        train_loss = float(np.mean(-_log_softmax(_logits(a["X"], W1, b1, W2, b2))[_rows(a["y"])]))
+    if last > 10 * train_loss + 1.0:
+        return _fail(case, "loss_not_mean", f" (your last loss {last:.4g}; the mean loss of the parameters you "
+                                            f"returned {train_loss:.4g})")
+    accuracy = float(np.mean(_logits(X_test, W1, b1, W2, b2).argmax(axis=1) == y_test))
+    if accuracy >= TRAIN_BAR:
+        return None
+    if last > 0.9 * first:
+        return _fail(case, "not_learning", trend)
+    return _fail(case, "low_accuracy", f" (your accuracy on {len(y_test)} held-out digits: {accuracy:.1%})")
 
 
 check_train = register(Check(
@@ -686,7 +683,7 @@ check_train = register(Check(
     summary=f"train(X, y, {TRAIN_HIDDEN}, {TRAIN_STEPS}, {TRAIN_LR}, seed) on a fresh split of the digits reaches "
             f"at least {TRAIN_BAR:.0%} accuracy on the held-out quarter, with a falling loss curve",
     make_cases=_train_cases,
-    judge=_judge_train,
+    judge=each_case(_judge_train_case),
     probe="train_digits",
     forbidden=NO_AUTOGRAD,
     watch=WATCH_NO_AUTOGRAD,
