@@ -152,8 +152,8 @@ def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
     assert topics() == ["attention", "compressor", "determinants", "diagnostic", "eigen", "filters",
-                        "interview", "lora", "matrices", "movies", "norms", "numerics", "pca",
-                        "projections", "quantization", "spaces", "svd", "systems", "tensors",
+                        "interview", "lora", "matrices", "movies", "networks", "norms", "numerics",
+                        "pca", "projections", "quantization", "spaces", "svd", "systems", "tensors",
                         "transformations", "vectors"]
 
 
