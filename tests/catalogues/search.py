@@ -302,6 +302,8 @@ MISTAKES = {
                               'return np.argsort(-S, axis=1, kind="stable")[:, :k].T'), "shape"),
         ("duplicates", _topk('return np.argsort(-S, axis=1, kind="stable")[:, :k]',
                              'return np.repeat(np.argsort(-S, axis=1)[:, :1], k, axis=1)'), "repeats an index"),
+        ("not_sorted", _topk('return np.argsort(-S, axis=1, kind="stable")[:, :k]',
+                             'return np.sort(np.argsort(-S, axis=1, kind="stable")[:, :k], axis=1)'), "right order"),
         ("library_used", _c("""
             import numpy as np
             from sklearn.neighbors import NearestNeighbors as Finder
@@ -452,6 +454,10 @@ MISTAKES = {
         ("no_padding", _search("""        out = np.full((len(Q), k), -1, dtype=np.int64)""",
                                """        out = np.zeros((len(Q), k), dtype=np.int64)"""), "-1"),
         ("no_padding", _search("out[i, :len(best)] = best", "out[i] = best"), "fewer than k"),
+        ("outside_probed", _search("probes = np.argsort(dc)[:nprobe]", "probes = np.argsort(dc)[1:nprobe + 1]"),
+         "not in the nprobe probed lists"),
+        ("not_sorted", _search('best = cand[np.argsort(d, kind="stable")[:k]]', 'best = np.sort(cand[np.argsort(d)[:k]])'),
+         "right order"),
         ("one_based", _search("out[i, :len(best)] = best", "out[i, :len(best)] = best + 1"), "one too large"),
         ("library_used", _c("""
             import numpy as np
