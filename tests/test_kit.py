@@ -152,7 +152,7 @@ def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
     assert topics() == ["attention", "determinants", "diagnostic", "eigen", "interview", "lora", "matrices", "norms",
-                        "numerics", "pca", "projections", "spaces", "svd", "systems", "tensors", "transformations",
+                        "numerics", "pca", "projections", "songs", "spaces", "svd", "systems", "tensors", "transformations",
                         "vectors"]
 
 
