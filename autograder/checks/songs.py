@@ -18,7 +18,7 @@ Conventions the prompts state and these checks enforce:
 * ``precision_at_k(X, genres, k, metric, scaling)`` averages, over every song as the query,
   the fraction of its k recommendations that share its genre;
 * ``ship(X, song_id, k)`` must reach, on fresh tables whose genres it never sees, at least
-  90% of the precision@5 that cosine similarity on standardised features reaches there.
+  85% of the precision@5 that cosine similarity on standardised features reaches there.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ TOL = Tolerance(1e-6, "scale", floor=1e-8, float32=1e-4)
 TIE_TOL = 1e-9  # scores closer than this are equal; the smaller index comes first
 RANK_TOL = Tolerance(TIE_TOL, "ranking", floor=TIE_TOL)
 SHIP_K = 5
-SHIP_BAR = 0.9  # the prompt: "at least 90% of the baseline's precision@5 on the same songs"
+SHIP_BAR = 0.85  # the prompt: "at least 85% of the baseline's precision@5 on the same songs"
+SHIP_TABLES = 10  # 480 queries: enough that a configuration passes or fails the same way on every draw
 SHIP_BASELINE = ("cosine", "standard")
 
 METRICS = ("cosine", "euclidean")
@@ -391,8 +392,6 @@ RECOMMEND_MISTAKES = [
     Mistake("one_based", "your indices are one too large: Python counts from 0"),
     Mistake("off_by_one_k", "you returned one song too many or too few"),
     Mistake("scores_not_indices", "you returned scores; return the indices of the songs"),
-    Mistake("duplicates", "the same song appears twice"),
-    Mistake("out_of_range", "an index is outside the table"),
 ]
 
 
@@ -795,7 +794,7 @@ class HeldOut(Case):
 
 def _ship_cases(rng: np.random.Generator) -> list[Case]:
     cases = []
-    for t in range(3):
+    for t in range(SHIP_TABLES):
         X, g = song_table(rng, [8] * 6, spread=0.10, tempo_spread=40.0)
         for i in range(len(X)):
             cases.append(HeldOut(f"held-out table {t + 1}, song {i}", {"X": X, "song_id": i, "k": SHIP_K},
