@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import describe_failure, fmt, judge_all, raised, scaled_error
 from autograder.harness.probes import Outcome
 
@@ -65,11 +65,12 @@ def _skip():
 # made-up song tables: six features in [0, 1] and a tempo in BPM, drawn around genre profiles
 # ---------------------------------------------------------------------------------------
 
-def song_table(rng: np.random.Generator, sizes, spread: float = 0.09, tempo_spread: float = 18.0) -> tuple[np.ndarray, np.ndarray]:
+def song_table(rng: np.random.Generator, sizes, spread: float = 0.09,
+               tempo_spread: float = 18.0) -> tuple[np.ndarray, np.ndarray]:
     """A table like songs.csv: one row per song, genre codes 0.. in order of ``sizes``.
 
     Each genre has a random profile for the six [0, 1] features; tempo profiles overlap
-    (90 to 130 BPM with a spread of 18), so tempo alone says little about the genre.
+    (centres 90 to 130 BPM, spread ``tempo_spread``), so tempo alone says little about the genre.
     """
     rows, labels = [], []
     for g, size in enumerate(sizes):
@@ -571,23 +572,13 @@ def _judge_recommend_case(case: Case, outcome: Outcome) -> Verdict:
     return _fail(case, f"{what} is wrong" + detail, "wrong_value")
 
 
-def _judge_each(judge_case):
-    def judge(cases, outcomes):
-        for case, outcome in zip(cases, outcomes):
-            verdict = judge_case(case, outcome)
-            if not verdict.passed:
-                return verdict
-        return Verdict.ok(f"all {len(cases)} inputs correct")
-    return judge
-
-
 check_recommend = register(Check(
     id="songs.recommend",
     target="recommend",
     summary="recommend(X, song_id, k, metric, scaling) returns the k best matches for song_id, the scaling "
             "fitted on the other songs, song_id left out, equal scores by smaller index",
     make_cases=_recommend_cases,
-    judge=_judge_each(_judge_recommend_case),
+    judge=each_case(_judge_recommend_case),
     tolerance=RANK_TOL,
     kind="ranking",
     mistakes=RECOMMEND_MISTAKES,
