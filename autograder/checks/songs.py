@@ -429,12 +429,13 @@ def _outlier_query(rng, n):
 
 
 def _recommend_case(rng, label, k, metric, scaling, n=None, distinct=True) -> Case:
+    """``k=None`` asks for every other song."""
     for _ in range(400):
         X, i = _outlier_query(rng, n or int(rng.integers(14, 20)))
-        k = len(X) - 1 if k is None else k
-        if _gapped(X, i, metric, scaling) and (not distinct or _distinct(X, i, k, metric, scaling)):
+        kk = len(X) - 1 if k is None else k
+        if _gapped(X, i, metric, scaling) and (not distinct or _distinct(X, i, kk, metric, scaling)):
             break
-    return Case(label, {"X": X, "song_id": i, "k": k, "metric": metric, "scaling": scaling})
+    return Case(label, {"X": X, "song_id": i, "k": kk, "metric": metric, "scaling": scaling})
 
 
 def _tie_case(rng, label, k, metric, scaling, twin_of_query=False) -> Case:
