@@ -153,8 +153,8 @@ def test_topics_are_discovered_from_what_registers_checks():
 
     assert topics() == ["attention", "compressor", "determinants", "diagnostic", "eigen", "filters",
                         "interview", "lora", "matrices", "movies", "networks", "norms", "numerics",
-                        "pca", "projections", "quantization", "search", "spaces", "svd", "systems",
-                        "tensors", "transformations", "vectors"]
+                        "pca", "projections", "quantization", "search", "songs", "spaces", "svd",
+                        "systems", "tensors", "transformations", "vectors"]
 
 
 def _diagnoses():
