@@ -348,3 +348,16 @@ def test_report_phrase_for_a_generic_verdict_is_the_kits():
     for name, words in GENERIC_MISTAKES.items():
         expected = GENERIC.get(name, words)
         assert phrases.phrase(name, ["vectors.standardise"], "standardise: something") == expected
+
+
+def test_a_mistake_that_gives_no_answer_never_names_a_nan_answer():
+    from autograder.checks._kit import Case, Mistake
+    from autograder.checks._kit.compare import judge_parts, judge_value
+    from autograder.harness.probes import Outcome
+
+    case = Case("x", {"x": np.array([1.0, 2.0])})
+    nothing = [Mistake("nothing", "your function returns nothing", lambda x: None)]
+    for received, expected in ((np.array([np.nan, np.nan]), np.array([2.0, 4.0])), (np.float64("nan"), 3.0)):
+        for judge in (judge_value, judge_parts):
+            verdict = judge(case, Outcome(value=received), expected, 1e-8, nothing, what="f(x)")
+            assert not verdict.passed and verdict.mistake != "nothing", (judge.__name__, verdict)

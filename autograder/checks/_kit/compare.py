@@ -125,7 +125,10 @@ def judge_value(
         return Verdict.ok()
 
     for mistake in mistakes:
-        wrong = np.asarray(mistake.compute(*case.args.values()))
+        wrong = mistake.compute(*case.args.values())
+        if wrong is None:  # this mistake gives no answer here: nothing to match (not a nan)
+            continue
+        wrong = np.asarray(wrong)
         if wrong.shape != received.shape:
             continue
         aligned_wrong = equivalent(received, wrong) if equivalent else received
@@ -241,6 +244,8 @@ def _compute(mistake: Mistake, case: Case, n: int):
         with np.errstate(all="ignore"):
             wrong = mistake.compute(*case.args.values())
     except Exception:  # a mistake that cannot occur on this input
+        return None
+    if wrong is None:  # no answer to match (np.asarray(None) would compare like a nan)
         return None
     if n > 1:
         if not isinstance(wrong, tuple) or len(wrong) != n:
