@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit.check import each_case
 from autograder.checks._kit.compare import describe_failure, fmt, judge_all, raised
 from autograder.harness.probes import Outcome
 
@@ -588,21 +589,13 @@ def _judge_search_case(case: Case, outcome: Outcome) -> Verdict:
     return fail(f"{what} is wrong" + detail, "wrong_value")
 
 
-def _judge_search(cases: list[Case], outcomes: list[Outcome]) -> Verdict:
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_search_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
-
-
 check_semantic_search = register(Check(
     id="embeddings.semantic_search",
     target="semantic_search",
     summary="semantic_search returns the k rows most cosine-similar to the query, most similar first, row "
             "`exclude` left out",
     make_cases=_search_cases,
-    judge=_judge_search,
+    judge=each_case(_judge_search_case),
     tolerance=EXACT,
     kind="ranking",
     mistakes=SEARCH_MISTAKES,
