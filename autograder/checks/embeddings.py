@@ -716,8 +716,9 @@ def _analogy_case(rng, label, n, d, unit=False, dtype=np.float64, distinct=None)
 
 
 def _analogy_tie_case(rng, n) -> Case:
-    """Two words with the same vector are the best answer: either is right. Every candidate and b - a + c have lengths that are powers of 2 and small integer
-    entries, so every cosine is computed exactly however it is computed."""
+    """Two words with the same vector are the best answer: either is right. Every candidate
+    and b - a + c have small integer entries and lengths that are powers of 2, so every cosine
+    is computed exactly however it is computed."""
     words = [str(w) for w in rng.choice(WORDS, size=n, replace=False)]
     for _ in range(500):
         V = _dyadic(rng, n)

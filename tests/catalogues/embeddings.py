@@ -255,7 +255,8 @@ CORRECT = {
     ],
     "embeddings.analogy": [
         ("loop with >", _analogy(_COS_LOOP)),
-        ("loop with >= (the last of tied words)", _analogy(_COS_LOOP.replace("score > best_score", "score >= best_score"))),
+        ("loop with >= (the last of tied words)",
+         _analogy(_COS_LOOP.replace("score > best_score", "score >= best_score"))),
         ("matrix of candidates", _c("""
             import numpy as np
             def analogy(a, b, c, vocab):
