@@ -151,9 +151,9 @@ def test_demo_answers_fail_with_their_mistake():
 def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
-    assert topics() == ["attention", "determinants", "diagnostic", "eigen", "interview", "lora", "matrices", "norms",
-                        "numerics", "pca", "projections", "spaces", "svd", "systems", "tensors", "transformations",
-                        "vectors"]
+    assert topics() == ["attention", "determinants", "diagnostic", "eigen", "interpret", "interview", "lora", "matrices",
+                        "norms", "numerics", "pca", "projections", "spaces", "svd", "systems", "tensors",
+                        "transformations", "vectors"]
 
 
 def _diagnoses():
