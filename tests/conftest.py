@@ -15,14 +15,15 @@ import pytest
 from tests.helpers import MINI, copy_course, run
 
 # Under pytest-xdist (`-n 2 --dist loadgroup`), tests of one group run on one worker.
-# "sandbox": every test that runs submissions in the sandbox (two graders at once would use
-# the same slot uids, and a slot's clean-up kills every process of its uid): a module
-# that calls the grader, and the platform-grader tests of test_pipeline.py. "notebooks":
+# "sandbox": every test that runs submissions in the sandbox (a slot's clean-up kills every
+# process of its uid, and a Gradescope container's student uid and slot uids are the
+# host's): a module that calls the grader or runs a Gradescope container, and the
+# platform-grader tests of test_pipeline.py. "notebooks":
 # the nbgrader and otter end-to-end tests, which share one build of otter's zips.
 # "freshness": the freshness tests, which share the rebuild of a stale assignment. Other
 # tests spread over the workers one by one. (pytest 9 ignores pytest-xdist 3.8's
 # xdist_group marks, so the groups are given to the scheduler here, by test name.)
-SANDBOX_USERS = ("grade_class", "autograder.sandbox", '"grade",', "pytest.mark.sandbox")
+SANDBOX_USERS = ("grade_class", "autograder.sandbox", '"grade",', "pytest.mark.sandbox", "gradescope_container")
 GROUPS = {
     "tests/test_pipeline.py::test_platform_grader": "sandbox",
     "tests/test_pipeline.py::": "notebooks",

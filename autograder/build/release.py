@@ -61,6 +61,13 @@ def build_solution(course: Course, assignment: str) -> Path:
 
 def build_otter(course: Course, assignment: str) -> Path:
     """Write the otter master, run ``otter assign``, keep the student notebook."""
+    from autograder.grade.plan import KEEP_POINTS, dependent_setting
+
+    if dependent_setting(notebook.read(course.source_notebook(assignment))) == KEEP_POINTS:
+        raise ValueError(f"{assignment}: its dependent questions keep their points, and otter grades in the "
+                         "student's kernel, where no question can be re-checked with a reference function; grade "
+                         "it with the platform, nbgrader autograde or Gradescope, or set "
+                         "autograder.dependent_questions to \"lose_points\"")
     work = course.build / "otter" / assignment
     shutil.rmtree(work, ignore_errors=True)
     master_dir = work / "master"

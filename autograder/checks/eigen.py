@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import scratch
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, inputs, register
 from autograder.checks._kit.compare import (complex_output, describe_failure, fmt, judge_parts, raised,
                                             scaled_error, wrong_shape)
 
@@ -328,12 +328,7 @@ def _judge_eig2_case(case: Case, outcome) -> Verdict:
         "wrong_value")
 
 
-def _judge_eig2(cases, outcomes):
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_eig2_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_eig2 = each_case(_judge_eig2_case)
 
 
 check_eigen2x2 = register(Check(
@@ -494,12 +489,7 @@ def _difference(unit, v) -> str:
     return f"entry {i} of the unit eigenvector: expected ±{abs(v[i]):.6g}, received {a[i]:.6g} after matching signs"
 
 
-def _judge_power(cases, outcomes):
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_power_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_power = each_case(_judge_power_case)
 
 
 def _fair_starts(A) -> bool:

@@ -28,7 +28,7 @@ import itertools
 import numpy as np
 
 from autograder import scratch
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import complex_output, describe_failure, fmt, not_one_array, raised
 from autograder.checks._kit.diagnose import relation, sizes_of
 
@@ -547,12 +547,7 @@ def _judge_ball_case(case: Case, outcome) -> Verdict:
     return _ball_fail(case, "gaps", detail)
 
 
-def _judge_ball(cases, outcomes):
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_ball_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_ball = each_case(_judge_ball_case)
 
 
 def _ball_cases(rng: np.random.Generator) -> list[Case]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import scratch
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, inputs, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, inputs, register
 from autograder.checks._kit.compare import (
     Part, complex_output, describe_failure, fmt, judge_parts, not_finite, not_one_array, raised, scaled_error,
     wrong_shape,
@@ -525,12 +525,7 @@ def _judge_qr_case(case, outcome):
     return Verdict(False, describe_failure(case, f"{what} is wrong: {measured}{hint}"), "wrong_value")
 
 
-def _judge_qr(cases, outcomes):
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_qr_case(case, outcome)
-        if verdict is not None:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_qr = each_case(_judge_qr_case)
 
 
 check_qr = register(Check(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import scratch
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import describe_failure, fmt, judge_parts
 
 ZERO_TOL = Tolerance(1e-10, "scale", floor=0.0)  # the default tol: what counts as zero
@@ -484,12 +484,7 @@ def _judge_basis_case(case: Case, outcome) -> Verdict:
               f"e.g. the pivot columns"), "wrong_value")
 
 
-def _judge_basis(cases: list[Case], outcomes: list) -> Verdict:
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_basis_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_basis = each_case(_judge_basis_case)
 
 
 check_column_space_basis = register(Check(
@@ -705,13 +700,12 @@ def _coord_tol(case: Case) -> float:
     return COORD_TOL.float32 if is32 else COORD_TOL.value
 
 
-def _judge_coordinates(cases: list[Case], outcomes: list) -> Verdict:
-    for case, outcome in zip(cases, outcomes):
-        verdict = judge_parts(case, outcome, coordinates_reference(**case.args), _coord_tol(case), COORD_MISTAKES,
-                              what="coordinates(v, basis)")
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+def _judge_coordinates_case(case: Case, outcome) -> Verdict:
+    return judge_parts(case, outcome, coordinates_reference(**case.args), _coord_tol(case), COORD_MISTAKES,
+                       what="coordinates(v, basis)")
+
+
+_judge_coordinates = each_case(_judge_coordinates_case)
 
 
 check_coordinates = register(Check(

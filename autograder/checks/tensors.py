@@ -28,7 +28,7 @@ import ast
 import numpy as np
 
 from autograder import scratch
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import describe_failure, judge_all
 
 TOL = Tolerance(1e-6, "scale", floor=1e-8)
@@ -618,12 +618,7 @@ def _judge_shape_case(case, outcome):
                                                  f"{received}"), "wrong_value")
 
 
-def _judge_shapes(cases, outcomes):
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_shape_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_shapes = each_case(_judge_shape_case)
 
 
 def _random_pair(rng, compatible: bool):

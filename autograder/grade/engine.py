@@ -13,6 +13,7 @@ import stat
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -100,6 +101,8 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     for cell in plan.cells:
         questions.append(_judge_cell(cell, merged, cases, outcomes, skipped, watched))
     _explain_dependents(plan, merged, questions)
+    if plan.keep_dependent_points and outcomes is not None:
+        _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot)
     if outcomes is None:
         status = problem[0] if problem else "error"
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
@@ -306,6 +309,63 @@ def _explain_dependents(plan, merged, questions: list[QuestionResult]) -> None:
         verdict = depends.with_root_cause(target, Verdict(False, q.feedback[len(target) + 2:], q.mistake),
                                           merged.answers.get, failed)
         q.feedback = f"{target}: {verdict.message}"
+
+
+def _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot) -> None:
+    """The assignment's setting "a dependent question keeps its points": a question that
+    failed only through failed functions it calls runs again with those functions replaced
+    by their reference; if it passes then, it keeps its points. One more sandbox run, and
+    only when such a question exists. A question that merely calls a broken function
+    without being right itself still fails the re-check."""
+    failed: dict[str, Verdict] = {}
+    for cell, q in zip(plan.cells, questions):
+        target = _failed_target(cell, q)
+        if target and target not in failed:
+            failed[target] = Verdict(False, q.feedback, q.mistake)
+    todo = {}
+    for i, (cell, q) in enumerate(zip(plan.cells, questions)):
+        target = _failed_target(cell, q)
+        if not target or q.mistake not in depends.ATTRIBUTED:
+            continue
+        chain = depends.cause_chain(target, merged.answers.get, failed)
+        if chain and all(name in plan.references for name in chain):
+            todo[i] = chain
+    if not todo:
+        return
+    groups: dict[tuple, list[int]] = {}  # one run per set of replaced functions: a question's own stays its own
+    for i, chain in todo.items():
+        groups.setdefault(tuple(sorted(chain)), []).append(i)
+    kept = [i for fixes, members in groups.items()
+            for i in _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, members)]
+    targets = {i: _failed_target(plan.cells[i], questions[i]) for i in kept}
+    for i in kept:
+        questions[i].score, questions[i].mistake = questions[i].max_score, None
+    still = {_failed_target(cell, q) for cell, q in zip(plan.cells, questions)} - {None}
+    for i in kept:  # name what is wrong on its own: a function rescued here is not
+        names = [name for name in todo[i] if name in still] or todo[i][-1:]
+        said = " and ".join(f"`{name}`" for name in names)
+        questions[i].feedback = (f"{targets[i]}: passes once {said} {'is' if len(names) == 1 else 'are'} correct, so "
+                                 f"it keeps its points (this assignment counts one mistake once); fix {said} first")
+
+
+def _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, members) -> list[int]:
+    """The questions among ``members`` that pass with ``fixes`` replaced by their reference."""
+    cells = merged.cells + [{"unit": f"cell:{len(merged.cells) + j}", "source": plan.references[name]}
+                            for j, name in enumerate(fixes)]
+    keys = {f"{k.check_id}@{k.target}" for i in members for k in plan.cells[i].calls}
+    sub_calls = {key: call for key, call in calls.items() if key in keys}
+    with tempfile.TemporaryDirectory(prefix="la4ml-recheck-") as tmp:
+        work = Path(tmp) / "work"
+        job = _prepare(work, course, plan, replace(merged, cells=cells), sub_calls,
+                       {key: cases[key] for key in sub_calls})
+        job["job"]["public"] = []
+        outcomes, skipped, _ = _run(work, job, sandbox, limits, slot)
+    if outcomes is None:
+        return []
+    watched = outcomes.pop(wire.WATCH_KEY, {})
+    outcomes.pop(wire.PUBLIC_KEY, None)
+    again = {i: _judge_cell(plan.cells[i], merged, cases, outcomes, skipped, watched) for i in members}
+    return [i for i in members if again[i].score >= again[i].max_score]
 
 
 def _watched(check, note: str | None) -> Verdict | None:

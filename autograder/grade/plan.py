@@ -36,6 +36,11 @@ class Plan:
     cells: list[GradedCell]
     source: object  # the source notebook (nbformat)
     fingerprint: str  # changes when the source notebook changes
+    # The assignment's setting (source notebook metadata autograder.dependent_questions =
+    # "keep_points"): a question that fails only through a failed function it calls keeps
+    # its points if it passes once that function is the reference. The prompt says so.
+    keep_dependent_points: bool = False
+    references: dict = field(default_factory=dict)  # function -> its reference solution cell
 
     @property
     def max_score(self) -> float:
@@ -75,4 +80,22 @@ def load_plan(course: Course, assignment: str) -> Plan:
                     raise ValueError(f"{assignment}: cell {notebook.grade_id(cell)} calls unknown check {call.check_id}")
             cells.append(GradedCell(notebook.grade_id(cell), float(notebook.meta(cell).get("points", 0)), calls))
     code_version = hashlib.sha256(raw).hexdigest()[:16]
-    return Plan(assignment, path.name, cells, nb, code_version)
+    keep = dependent_setting(nb) == KEEP_POINTS
+    return Plan(assignment, path.name, cells, nb, code_version, keep, references(nb) if keep else {})
+
+
+KEEP_POINTS, LOSE_POINTS = "keep_points", "lose_points"
+
+
+def dependent_setting(nb) -> str:
+    """The assignment's rule for a question that fails through another failed function."""
+    value = nb.metadata.get("autograder", {}).get("dependent_questions", LOSE_POINTS)
+    if value not in (KEEP_POINTS, LOSE_POINTS):
+        raise ValueError(f"autograder.dependent_questions must be {KEEP_POINTS!r} or {LOSE_POINTS!r}, not {value!r}")
+    return value
+
+
+def references(nb) -> dict[str, str]:
+    """Each solution cell's reference code, by grade id (the function it defines)."""
+    return {notebook.grade_id(c): c.source for c in nb.cells
+            if c.cell_type == "code" and notebook.is_solution(c) and notebook.grade_id(c)}

@@ -23,16 +23,44 @@ _SLOTS_LOCK = threading.Lock()
 _STARTED: set[tuple] = set()
 
 
+RANGES = 15  # ranges of slots (and so of uids) that grader processes on one machine take
+SLOT_LOCKS = Path(os.environ.get("AUTOGRADER_SLOT_LOCKS", "/run/lock" if os.access("/run/lock", os.W_OK) else "/tmp"))
+_RANGE_LOCK = None  # the open file whose lock holds this process's range until it exits
+
+
+def claim_range() -> int:
+    """A range no other grader process on this machine holds: an exclusive lock on
+    ``autograder-slots-<n>.lock``, kept until this process exits (two graders with one
+    range would kill each other's sandboxed processes when a slot is cleaned up). With
+    every range taken, the pid picks one, as before the locks."""
+    global _RANGE_LOCK
+    import fcntl
+
+    for n in range(RANGES):
+        try:
+            f = open(SLOT_LOCKS / f"autograder-slots-{n}.lock", "a")
+        except OSError:
+            break
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            continue
+        _RANGE_LOCK = f
+        return n
+    return os.getpid() % RANGES
+
+
 def slot_pool(size: int = 64) -> queue.Queue:
     """Sandbox slots in this process: each concurrent run gets its own slot (and uid).
-    Grader processes on one machine take different ranges (by pid, 15 ranges of 64)."""
+    Grader processes on one machine take different ranges of 64 (:func:`claim_range`)."""
     global _SLOTS
     with _SLOTS_LOCK:
         if _SLOTS is None:
             # Last in, first out: the same few slots come back, and with them their warm
             # sandbox (a process that has already imported numpy and torch).
             _SLOTS = queue.LifoQueue()
-            base = (os.getpid() % 15) * size
+            base = claim_range() * size
             for n in reversed(range(size)):
                 _SLOTS.put(base + n)
     return _SLOTS

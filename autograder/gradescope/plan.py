@@ -1,6 +1,8 @@
 """The grading plan shipped in the zip, derived at build time from what the release
 already contains plus the checks: grade ids, points, check ids and targets, and the
-released notebook (its locked and test cells; its answer cells are the blank stubs)."""
+released notebook (its locked and test cells; its answer cells are the blank stubs). An
+assignment whose dependent questions keep their points ships its reference functions too:
+the re-check of such a question runs it with them."""
 
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ def plan_document(course: Course, assignment: str) -> tuple[dict, bytes]:
                    "calls": [{"check_id": k.check_id, "target": k.target} for k in c.calls]}
                   for c in plan.cells],
     }
+    if plan.keep_dependent_points:  # the re-check needs the reference functions (root-only in the zip)
+        doc["keep_dependent_points"], doc["references"] = True, plan.references
     return doc, raw
 
 
@@ -72,4 +76,5 @@ def load(folder: Path, assignment: str) -> Plan:
     cells = [GradedCell(c["grade_id"], float(c["points"]),
                         [CheckCall(k["check_id"], k["target"]) for k in c["calls"]], bool(c["manual"]))
              for c in doc["cells"]]
-    return Plan(doc["assignment"], doc["notebook"], cells, nb, doc["fingerprint"])
+    return Plan(doc["assignment"], doc["notebook"], cells, nb, doc["fingerprint"],
+                bool(doc.get("keep_dependent_points")), dict(doc.get("references", {})))

@@ -10,5 +10,5 @@
 from autograder.checks._kit import inputs  # noqa: F401
 from autograder.checks._kit.check import (  # noqa: F401
     GENERIC_MISTAKES, KINDS, MEASURES, REGISTRY, Case, Check, CheckFailed, Mistake, Tolerance, Verdict,
-    fresh_rng, not_answered, register, run_in_kernel,
+    each_case, first_failure, fresh_rng, not_answered, register, run_in_kernel,
 )

@@ -116,6 +116,25 @@ NOT_ANSWERED = ("not answered yet: your code raises NotImplementedError; replace
                 "`raise NotImplementedError()` line with your solution")
 
 
+def first_failure(cases, outcomes, judge_case) -> "Verdict":
+    """Judge input by input: the first failing input's verdict, else "all n inputs correct".
+    ``judge_case(case, outcome)`` returns a Verdict, or None for a correct answer."""
+    for case, outcome in zip(cases, outcomes):
+        verdict = judge_case(case, outcome)
+        if verdict is not None and not verdict.passed:
+            return verdict
+    return Verdict.ok(f"all {len(cases)} inputs correct")
+
+
+def each_case(judge_case):
+    """A check's judge made from a judge of one input (see :func:`first_failure`)."""
+    def judge(cases, outcomes):
+        return first_failure(cases, outcomes, judge_case)
+
+    judge.__name__ = getattr(judge_case, "__name__", "judge").removesuffix("_case")
+    return judge
+
+
 def not_answered(outcome) -> bool:
     """The student left the answer blank: the call raised NotImplementedError."""
     return bool(getattr(outcome, "error", None)) and not getattr(outcome, "kind", "") \

@@ -4,8 +4,8 @@ function that failed its own check names that cause first.
 A dependency is read from the student's code: the dependent function calls the other
 check's target by name (``nearest_neighbours`` calling ``cosine_similarity``). Only a generic
 failure (an error, a wrong value or shape) is attributed; a catalogued mistake of the
-dependent's own stands as it is. Scores do not change: a dependent question still loses
-its points unless the assignment's prompt says otherwise.
+dependent's own stands as it is. Scores do not change here: a dependent question loses its
+points unless the assignment keeps them (``autograder.grade.engine._recheck_dependents``).
 """
 
 from __future__ import annotations
