@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import describe_failure, judge_all, raised
 
 TOL = Tolerance(1e-5, "scale", floor=1e-8)
@@ -384,14 +384,6 @@ def _judge_probe_case(case, outcome) -> Verdict:
     return Verdict.ok()
 
 
-def _judge_probe(cases, outcomes):
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_probe_case(case, outcome)
-        if not verdict.passed:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} splits passed")
-
-
 check_linear_probe = register(Check(
     id="interpret.linear_probe",
     target="linear_probe",
@@ -399,7 +391,7 @@ check_linear_probe = register(Check(
             f"within cosine {COS_BAR} of the trusted fit, and returns its held-out accuracy (tolerance "
             f"{ACC_TOL.stated})",
     make_cases=_probe_cases,
-    judge=_judge_probe,
+    judge=each_case(_judge_probe_case),
     tolerance=ACC_TOL,
     kind="parts",
     mistakes=PROBE_MISTAKES,
