@@ -152,10 +152,10 @@ def test_topics_are_discovered_from_what_registers_checks():
     from autograder.checks import topics
 
     assert topics() == ["attention", "compressor", "determinants", "diagnostic", "eigen",
-                        "embeddings", "filters", "interview", "lora", "matrices", "movies",
-                        "networks", "norms", "numerics", "pca", "projections", "quantization",
-                        "search", "songs", "spaces", "svd", "systems", "tensors", "transformations",
-                        "vectors"]
+                        "embeddings", "filters", "interpret", "interview", "lora", "matrices",
+                        "movies", "networks", "norms", "numerics", "pca", "projections",
+                        "quantization", "search", "songs", "spaces", "svd", "systems", "tensors",
+                        "transformations", "vectors"]
 
 
 def _diagnoses():
