@@ -22,7 +22,8 @@ from autograder.paths import Course
 from tests.helpers import REPO, copy_course, put_submission, run
 
 # One assignment per probe kind; "mini" is the fixture course (tests/fixtures/course).
-BY_PROBE = {"call": "01-vectors", "torch": "17-attention", "layer": "18-lora", "answer": "00-diagnostic"}
+BY_PROBE = {"call": "01-vectors", "torch": "17-attention", "layer": "18-lora", "answer": "00-diagnostic",
+            "network": "16-neural-networks", "vocab": "14-embeddings"}
 # E2E_ASSIGNMENTS=04-vector-spaces,07-eigen adds assignments to one run (a new assignment's author runs it once).
 EXTRA = [a for a in os.environ.get("E2E_ASSIGNMENTS", "").split(",") if a]
 E2E = ["mini", *BY_PROBE.values(), *EXTRA]
@@ -39,7 +40,9 @@ def test_each_probe_kind_has_its_end_to_end_assignment():
         for cell in load_plan(course, assignment).cells:
             for call in cell.calls:
                 used.setdefault(registry[call.check_id].probe, set()).add(assignment)
-    groups = {"call": {"call", "call_unchanged", "call_label"}, "torch": {"call_torch"}, "layer": {"lora_layer", "lora_merge"}, "answer": {"answer"}}
+    groups = {"call": {"call", "call_unchanged", "call_label"}, "torch": {"call_torch"},
+              "layer": {"lora_layer", "lora_merge"}, "answer": {"answer"},
+              "network": {"call_params", "call_grads", "train_digits"}, "vocab": {"call_vocab"}}
     for kind, assignment in BY_PROBE.items():
         assert any(assignment in used.get(p, set()) for p in groups[kind]), f"{assignment} has no {kind} probe"
     covered = set().union(*groups.values())
