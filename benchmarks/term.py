@@ -144,7 +144,7 @@ def phase(course: Path, assignments: list[str], scheduler: str | None, workers: 
     shutil.rmtree(c.grades, ignore_errors=True)
     limits = Limits(wall_s=120, cpu_s=120, idle_s=10)  # the hang costs 10 s, as with --cell-timeout 10
     started = time.perf_counter()
-    scores, statuses = {}, {}
+    scores, statuses, seconds = {}, {}, {}
     for a in assignments:
         results = grade_class(c, a, Options(submitted=course / "submitted" / a, workers=workers, force=True,
                                             scheduler=scheduler, limits=limits, progress=True),
@@ -152,9 +152,10 @@ def phase(course: Path, assignments: list[str], scheduler: str | None, workers: 
         for r in results:
             scores[f"{a}/{r.student_id}"] = r.score
             statuses[f"{a}/{r.student_id}"] = r.status
+            seconds[f"{a}/{r.student_id}"] = r.duration_s
     wall = time.perf_counter() - started
     kib = 1024
-    return {"wall_s": wall, "scores": scores, "statuses": statuses,
+    return {"wall_s": wall, "scores": scores, "statuses": statuses, "seconds": seconds,
             "self_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kib / 2**20,
             "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kib / 2**20}
 
@@ -257,6 +258,17 @@ def main(argv=None) -> int:
             print(f"{name:<10} {r['workers']:>7} {r['wall_s']:>8.1f} {r['notebooks_per_s']:>6.2f} "
                   f"{r['term_minutes']:>9.1f} {r['graded']:>4}/{n}  {r['self_rss_mb']:>12.0f} / "
                   f"{r['child_rss_mb']:<12.0f}  {r['statuses']}")
+        print("\nwhere the time goes (local run): grading seconds per submission, by assignment and kind")
+        local = runs["local"]["seconds"]
+        by: dict[tuple[str, str], list[float]] = {}
+        for a, students in kinds.items():
+            for student, kind in students.items():
+                by.setdefault((a, kind), []).append(local.get(f"{a}/{student}", 0.0))
+        summary["seconds_by_kind"] = {f"{a}/{k}": {"n": len(v), "mean_s": sum(v) / len(v), "total_s": sum(v)}
+                                      for (a, k), v in sorted(by.items())}
+        for key, row in summary["seconds_by_kind"].items():
+            print(f"  {key:<28} n={row['n']:>3}  mean {row['mean_s']:6.2f} s  total {row['total_s']:7.1f} s")
+        out.write_text(json.dumps(summary, indent=1))
         print(f"\nscale-out from 1 to 2 Dask workers: {r2 / r1:.2f}x ({summary['scale_out_efficiency']:.0%} efficient)")
         print(f"a term of {TERM_NOTEBOOKS} notebooks at the best rate: {summary['term_minutes']:.1f} min "
               f"(target <= {TARGET_TERM_MIN:g}): {'PASS' if summary['target_met'] else 'MISS'}")
