@@ -22,6 +22,8 @@ import numpy as np
 
 from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
 from autograder.checks._kit.compare import describe_failure, judge_all
+from autograder.checks.svd import _compress_ref
+from autograder.checks.svd import _low_rank_ref as _low_rank  # 09-svd's rank-k reference, per channel too
 
 TOL = Tolerance(1e-6, "scale", floor=1e-8)
 EXACT_TOL = Tolerance(1e-8, "scale", floor=1e-8)  # arithmetic on given numbers
@@ -46,19 +48,9 @@ def _picture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return np.clip(np.stack(planes, axis=2), 0, 255).astype(np.uint8)
 
 
-def _low_rank(A, k):
-    U, s, Vt = np.linalg.svd(_f64(A), full_matrices=False)
-    return (U[:, :k] * s[:k]) @ Vt[:k]
-
-
 # ---------------------------------------------------------------------------------------
 # compress_channels
 # ---------------------------------------------------------------------------------------
-
-def _compress_ref(image, k):
-    image = _f64(image)
-    return np.stack([_low_rank(image[:, :, c], k) for c in range(image.shape[2])], axis=2)
-
 
 def _joint_wide(image, k):
     image = _f64(image)

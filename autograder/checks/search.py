@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import scratch
-from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, register
+from autograder.checks._kit import Case, Check, Mistake, Tolerance, Verdict, each_case, register
 from autograder.checks._kit.compare import describe_failure, fmt, judge_all, raised
 
 TIE = 1e-9
@@ -636,12 +636,7 @@ def _judge_kmeans_case(case: Case, outcome) -> Verdict | None:
     return None
 
 
-def _judge_kmeans(cases, outcomes) -> Verdict:
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_kmeans_case(case, outcome)
-        if verdict is not None:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_kmeans = each_case(_judge_kmeans_case)
 
 
 KMEANS = register(Check(
@@ -805,12 +800,7 @@ def _judge_ivf_build_case(case: Case, outcome) -> Verdict | None:
     return None
 
 
-def _judge_ivf_build(cases, outcomes) -> Verdict:
-    for case, outcome in zip(cases, outcomes):
-        verdict = _judge_ivf_build_case(case, outcome)
-        if verdict is not None:
-            return verdict
-    return Verdict.ok(f"all {len(cases)} inputs correct")
+_judge_ivf_build = each_case(_judge_ivf_build_case)
 
 
 IVF_BUILD = register(Check(

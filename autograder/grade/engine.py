@@ -297,11 +297,7 @@ def _explain_dependents(plan, merged, questions: list[QuestionResult]) -> None:
     """One mistake explained once: a question that fails with a generic verdict (an error, a
     wrong value or shape) in a function that calls another failed function names that cause
     first (``autograder.checks._kit.depends``). Scores are unchanged."""
-    failed: dict[str, Verdict] = {}
-    for cell, q in zip(plan.cells, questions):
-        target = _failed_target(cell, q)
-        if target and target not in failed:
-            failed[target] = Verdict(False, q.feedback[len(target) + 2:], q.mistake)
+    failed = _failed_functions(plan, questions)
     for cell, q in zip(plan.cells, questions):
         target = _failed_target(cell, q)
         if not target:
@@ -311,17 +307,23 @@ def _explain_dependents(plan, merged, questions: list[QuestionResult]) -> None:
         q.feedback = f"{target}: {verdict.message}"
 
 
+def _failed_functions(plan, questions: list[QuestionResult]) -> dict[str, Verdict]:
+    """Each function whose check failed, with its first failing verdict (message without the name)."""
+    failed: dict[str, Verdict] = {}
+    for cell, q in zip(plan.cells, questions):
+        target = _failed_target(cell, q)
+        if target and target not in failed:
+            failed[target] = Verdict(False, q.feedback[len(target) + 2:], q.mistake)
+    return failed
+
+
 def _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot) -> None:
     """The assignment's setting "a dependent question keeps its points": a question that
     failed only through failed functions it calls runs again with those functions replaced
     by their reference; if it passes then, it keeps its points. One more sandbox run, and
     only when such a question exists. A question that merely calls a broken function
     without being right itself still fails the re-check."""
-    failed: dict[str, Verdict] = {}
-    for cell, q in zip(plan.cells, questions):
-        target = _failed_target(cell, q)
-        if target and target not in failed:
-            failed[target] = Verdict(False, q.feedback, q.mistake)
+    failed = _failed_functions(plan, questions)
     todo = {}
     for i, (cell, q) in enumerate(zip(plan.cells, questions)):
         target = _failed_target(cell, q)
