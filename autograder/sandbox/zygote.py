@@ -96,7 +96,6 @@ class Zygote:
         self.harness_run = harness_run
         # What is loaded now stays for every job: out of the collector's sight, a job's
         # collections do not walk (and copy on write) the preloaded modules' objects.
-        gc.collect()
         gc.freeze()
 
     def send(self, doc: dict) -> None:
