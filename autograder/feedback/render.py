@@ -72,6 +72,8 @@ def page_context(record: ClassRecord, student: StudentRecord) -> dict:
             verdict, css = "passed", "passed"
         elif pts > 0:
             verdict, css = "partly correct", "partial"
+        elif cell.cell_type == "markdown" and score.manual_score is None:
+            verdict, css = "not answered", "failed"  # a written answer still holding its stub
         else:
             verdict, css = "failed", "failed"
         if q is not None and q.status not in ("graded", "") and pts < max_score:
