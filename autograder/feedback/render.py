@@ -101,6 +101,8 @@ def page_context(record: ClassRecord, student: StudentRecord) -> dict:
         "rows": rows,
         "failures": failures,
         "comments": student.comments,
+        "cell_errors": [{"cell": student_safe(e.get("cell", "")), "error": student_safe(e.get("error", ""))}
+                        for e in (result.cell_errors[:10] if result is not None else [])],
         "late": student.late,
         "late_policy": record.late_policy,
         "problem": problem,
