@@ -69,6 +69,8 @@ def grade_submission(course: Course, plan: Plan, submission: Submission, sandbox
     started = time.monotonic()
     result = _grade(course, plan, submission, sandbox, limits, slot, rng or fresh_rng())
     result.duration_s = round(time.monotonic() - started, 3)
+    if result.timing:  # the rest: reading the notebook, making the cases, the job's files, the outcomes
+        result.timing["files"] = round(max(0.0, result.duration_s - sum(result.timing.values())), 4)
     return result
 
 
@@ -85,10 +87,12 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     calls = {f"{call.check_id}@{call.target}": call for cell in plan.cells for call in cell.calls}
     cases = {key: REGISTRY[call.check_id].make_cases(rng) for key, call in calls.items()}
 
+    clock: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="la4ml-grade-") as tmp:
         work = Path(tmp) / "work"
         job = _prepare(work, course, plan, merged, calls, cases)
-        outcomes, skipped, problem = _run(work, job, sandbox, limits, slot)
+        outcomes, skipped, problem = _run(work, job, sandbox, limits, slot, clock)
+    judging = time.monotonic()
     watched = outcomes.pop(wire.WATCH_KEY, {}) if outcomes is not None else {}
     public = outcomes.pop(wire.PUBLIC_KEY, {}) if outcomes is not None else {}
     public.update({unit[7:]: why for unit, why in skipped.items() if unit.startswith("public:") and outcomes})
@@ -107,9 +111,11 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
         _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot)
     if outcomes is None:
         status = problem[0] if problem else "error"
+    clock["judge"] = time.monotonic() - judging
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
                             questions, sha256=submission.sha256(), graded_at=_now(), public=public,
-                            cell_errors=_cell_errors(merged, raised))
+                            cell_errors=_cell_errors(merged, raised),
+                            timing={k: round(v, 4) for k, v in clock.items()})
 
 
 def _cell_errors(merged, raised: dict[str, str]) -> list[dict]:
@@ -158,23 +164,35 @@ def _fill(work: Path, job: dict) -> None:
     wire.save_arrays(work / "args.npz", job["arrays"])
 
 
-def _run(work: Path, job: dict, sandbox, limits, slot):
+def _run(work: Path, job: dict, sandbox, limits, slot, clock: dict | None = None):
     """Run the job, rerunning without any unit that hung or crashed. Returns the outcomes
-    (or None), the skipped units with why, and (status, reason) if something went wrong."""
+    (or None), the skipped units with why, and (status, reason) if something went wrong.
+    ``clock`` gathers the seconds spent in each phase (see :func:`_clock_run`)."""
     skipped: dict[str, str] = {}
     problem = None
     deadline = time.monotonic() + limits.wall_s
     harness = HarnessJob(preload=preload_of(job["job"]["cells"]))
+    clock = {} if clock is None else clock
     for _attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
-        on_progress = progress_tracker(job["job"], last)
+        marks: list[tuple[float, str]] = []
+        track = progress_tracker(job["job"], last)
+
+        def on_progress(line: str) -> bool:
+            accepted = track(line)
+            if accepted:
+                marks.append((time.monotonic(), last["unit"]))
+            return accepted
+
         job["job"]["skip"] = sorted(skipped)
         _fill(work, job)
         left = deadline - time.monotonic()
         if left <= 1:
             problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")
             break
+        started = time.monotonic()
         run = sandbox.run(sandbox_argv(), work, _replace(limits, wall_s=left), slot, on_progress, harness=harness)
+        _clock_run(clock, marks, started, time.monotonic())
         outcomes = _read_outcomes(work) if run.returncode == 0 and not run.timed_out else None
         if outcomes is not None:
             return outcomes, skipped, problem
@@ -191,6 +209,19 @@ def _run(work: Path, job: dict, sandbox, limits, slot):
         if not unit.startswith("public:"):  # a public test is worth nothing: not a problem of the grading
             problem = ("timeout" if run.timed_out else "error", why)
     return None, skipped, problem or ("error", "the notebook could not be run")
+
+
+def _clock_run(clock: dict, marks: list[tuple[float, str]], started: float, ended: float) -> None:
+    """Add one sandbox run's seconds by phase, from the progress lines it accepted:
+    ``start`` (the sandbox and the harness, up to the first cell), ``cells``, ``checks``,
+    ``public``, ``write`` (the outcomes), ``stop`` (the exit and the sandbox's checks)."""
+    phase, since = "start", started
+    for at, unit in marks:
+        clock[phase] = clock.get(phase, 0.0) + at - since
+        kind = unit.split(":", 1)[0]
+        phase = {"cell": "cells", "check": "checks", "done": "stop"}.get(kind, kind)
+        since = at
+    clock[phase] = clock.get(phase, 0.0) + ended - since
 
 
 @lru_cache(maxsize=4096)

@@ -57,6 +57,9 @@ class SubmissionResult:
     # The cells that raised when the notebook ran (teaching cells included): each
     # {"cell": its first line, "error": what it raised}. The next cells still ran.
     cell_errors: list = field(default_factory=list)
+    # Seconds by phase of the grading (autograder.grade.engine._clock_run), to see where
+    # a slow submission spent its time.
+    timing: dict = field(default_factory=dict)
 
     @property
     def score(self) -> float:
