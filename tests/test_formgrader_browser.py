@@ -252,6 +252,7 @@ def test_manual_grading_in_chromium(course, case, formgrader):
             page = context.new_page()
             page.goto(ours.as_uri())
             seen, total = page.inner_text("body"), page.inner_text("#score")
+            raised = page.locator("#cell-errors li").all_inner_texts()
             rows = {r[1]: r for r in page.eval_on_selector_all(
                 "#scores tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))")}
             page.screenshot(path=str(ARTIFACTS / f"feedback-{a}-alice.png"), full_page=True)
@@ -265,6 +266,11 @@ def test_manual_grading_in_chromium(course, case, formgrader):
     assert unwritten == (["attention_is_linear_algebra", "limits_of_vectors", "pca_vs_autoencoder", "why_lora_works"]
                          if a == "interview" else []), rows  # written answers left as their stub
     verdicts = _verdicts(course, case)  # each check's row: passed, or failed with its message
+    # Cells that raised while graded: teaching cells that call a function left blank. An
+    # answer cell raising its stub's NotImplementedError is not listed (its check says so).
+    assert all(r.startswith("the cell starting ") and not r.endswith(":") for r in raised), raised
+    assert bool(raised) == bool(case.blank), raised
+    assert not raised or "NotImplementedError" in raised[0], raised  # the first is the blank function's
     assert {g: rows[g][4] for g in verdicts} == {g: "passed" if ok else "failed" for g, ok in verdicts.items()}
 
     # Exports carry the hand-given points.

@@ -80,7 +80,8 @@ def run_cells(cells: list[dict], skip: set[str], namespace: dict, report) -> dic
             exec(code, namespace)
         except BaseException as exc:  # noqa: BLE001 - a student's error, SystemExit included, stays theirs
             try:
-                errors[cell["unit"]] = f"{_line(exc, filename)}{type(exc).__name__}: {exc}"[:300]
+                text = str(exc)
+                errors[cell["unit"]] = f"{_line(exc, filename)}{type(exc).__name__}{': ' + text if text else ''}"[:300]
             except BaseException:  # noqa: BLE001 - an exception whose text cannot be had
                 errors[cell["unit"]] = "an error whose message could not be read"
     return errors
