@@ -197,3 +197,21 @@ def test_a_library_used_from_scratch_is_named_with_the_points_at_stake(graded):
     _course, _sub, results, _csv = graded
     feedback = results["library_in_own_helper_cell"].questions[0].feedback
     assert "from scratch" in feedback and "worth 2 of the assignment's points" in feedback
+
+
+def test_a_cell_the_student_added_at_the_top_runs_once():
+    """A cell added above every cell of the release runs first, once (it used to run again
+    after each text cell of the notebook)."""
+    import nbformat
+
+    from autograder.grade.plan import load_plan
+    from autograder.grade.submission import merge
+    from tests.helpers import REPO
+
+    plan = load_plan(Course(REPO), "01-vectors")
+    nb = json.loads((REPO / "release" / "01-vectors" / "01-vectors.ipynb").read_text())
+    nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "id": "mine",
+                           "source": "import os  # my own cell\n"})
+    merged = merge(plan.source, nbformat.reads(json.dumps(nb), as_version=4))
+    assert [c["source"] for c in merged.cells].count("import os  # my own cell\n") == 1
+    assert merged.cells[0]["source"] == "import os  # my own cell\n" and 0 in merged.own

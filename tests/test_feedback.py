@@ -64,6 +64,21 @@ def test_diagnoses_are_escaped(tmp_path):
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
 
 
+def test_a_cell_that_raised_is_named_on_the_page(tmp_path):
+    from autograder.export.course import collect
+    from autograder.feedback.render import render_page
+
+    course = build_course(tmp_path)
+    record = collect(course, ASSIGNMENT)
+    ada = record.student("ab123")
+    assert "Cells that raised an error" not in render_page(record, ada)
+    ada.result.cell_errors = [{"cell": "import numpy as np", "error": "line 4: ModuleNotFoundError: No module named 'sns<x>'"}]
+    html = render_page(record, ada)
+    assert "Cells that raised an error" in html
+    assert ("the cell starting <code>import numpy as np</code>: line 4: ModuleNotFoundError: "
+            "No module named &#39;sns&lt;x&gt;&#39;") in html
+
+
 def test_only_one_student_with_option(tmp_path):
     from autograder.feedback.cli import main
 

@@ -340,3 +340,27 @@ def test_the_zip_ships_every_module_the_grading_path_imports():
     shipped = {p.resolve() for pattern in SHIPPED for p in PACKAGE.glob(pattern)}
     missing = sorted(str(Path(f).resolve().relative_to(PACKAGE)) for f in out.split() if Path(f).resolve() not in shipped)
     assert not missing, f"imported while grading but not in the zip: {missing}"
+
+
+def test_a_teaching_cell_that_raises_is_said_and_the_score_is_unchanged(tmp_path):
+    """A failing cell outside the answers (here the imports cell, with an import the grader
+    lacks) stops nothing, so it used to go unseen; results.json's output now names it."""
+    from autograder.grade.engine import grade_submission
+    from autograder.grade.submission import Submission
+    from autograder.sandbox import Limits, get_sandbox
+
+    plan, sandbox, limits = load_plan(COURSE, "01-vectors"), get_sandbox("none"), Limits(wall_s=300, cpu_s=300, idle_s=120)
+    clean = to_gradescope(grade_submission(COURSE, plan, Submission("ann", subs.write(subs.reference(), tmp_path / "a")),
+                                           sandbox, limits))
+    nb = subs.reference()
+    imports = next(c for c in nb["cells"] if c["cell_type"] == "code" and "import numpy as np" in "".join(c["source"]))
+    imports["source"] = "".join(imports["source"]).rstrip("\n") + "\nimport seaborn_not_here as sns\n"
+    line = imports["source"].count("\n")
+    result = grade_submission(COURSE, plan, Submission("bob", subs.write(nb, tmp_path / "b")), sandbox, limits)
+    data = to_gradescope(result)
+    assert data["score"] == clean["score"] == 14.0, data
+    assert "raised an error" not in clean["output"]
+    said = f"line {line}: ModuleNotFoundError: No module named 'seaborn_not_here'"
+    assert f"- the cell starting `import numpy as np`: {said}" in data["output"], data["output"]
+    assert data["output"].startswith("These cells raised an error when your notebook was graded")
+    assert result.cell_errors == [{"cell": "import numpy as np", "error": said}]

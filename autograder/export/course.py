@@ -283,8 +283,8 @@ def collect(course: Path | str, assignment: str, db_url: str | None = None, appl
                 for g in nb.grades:
                     rec.cells[g.name] = CellScore(g.name, float(g.score or 0.0), float(g.max_score or 0.0),
                                                   g.auto_score, g.manual_score, bool(g.needs_manual_grade))
-                for c in nb.comments:
-                    text = (c.comment or "").strip()
+                for c in nb.comments:  # a grader's own words; nbgrader's "No response." is not one
+                    text = (c.manual_comment or "").strip()
                     if text:
                         rec.comments.append((c.name, text))
             if rec.result is not None:  # a notebook that could not be read has no answer to wait for

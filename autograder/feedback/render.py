@@ -72,6 +72,8 @@ def page_context(record: ClassRecord, student: StudentRecord) -> dict:
             verdict, css = "passed", "passed"
         elif pts > 0:
             verdict, css = "partly correct", "partial"
+        elif cell.cell_type == "markdown" and score.manual_score is None:
+            verdict, css = "not answered", "failed"  # a written answer still holding its stub
         else:
             verdict, css = "failed", "failed"
         if q is not None and q.status not in ("graded", "") and pts < max_score:
@@ -99,6 +101,8 @@ def page_context(record: ClassRecord, student: StudentRecord) -> dict:
         "rows": rows,
         "failures": failures,
         "comments": student.comments,
+        "cell_errors": [{"cell": student_safe(e.get("cell", "")), "error": student_safe(e.get("error", ""))}
+                        for e in (result.cell_errors[:10] if result is not None else [])],
         "late": student.late,
         "late_policy": record.late_policy,
         "problem": problem,

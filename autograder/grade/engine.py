@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -32,6 +33,7 @@ from autograder.harness import wire
 from autograder.paths import PACKAGE, Course
 from autograder.sandbox import HarnessJob, imports_of
 from autograder.sandbox.preload import HEAVY_MODULES
+from autograder.text import clean
 
 MAX_ATTEMPTS = 4  # a run, plus reruns that skip a cell or check that hung or crashed
 MAX_OUTCOME_BYTES = 600 * 2**20
@@ -95,6 +97,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     watched = outcomes.pop(wire.WATCH_KEY, {}) if outcomes is not None else {}
     public = outcomes.pop(wire.PUBLIC_KEY, {}) if outcomes is not None else {}
     public.update({unit[7:]: why for unit, why in skipped.items() if unit.startswith("public:") and outcomes})
+    raised = outcomes.pop(wire.CELLS_KEY, {}) if outcomes is not None else {}
 
     notes = [n for n in (submission.note, *merged.notes) if n]
     status = "graded"
@@ -112,7 +115,23 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     clock["judge"] = time.monotonic() - judging
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
                             questions, sha256=submission.sha256(), graded_at=_now(), public=public,
+                            cell_errors=_cell_errors(merged, raised),
                             timing={k: round(v, 4) for k, v in clock.items()})
+
+
+def _cell_errors(merged, raised: dict[str, str]) -> list[dict]:
+    """The cells that raised, each named by its first line (what a student finds it by).
+    An answer cell still raising its stub's NotImplementedError is left out: its checks
+    already say it is not answered."""
+    out, answers = [], set(merged.answer_index.values())
+    for unit, error in raised.items():
+        i = int(unit[5:])
+        if i in answers and re.search(r"\bNotImplementedError\b", error):
+            continue
+        if i < len(merged.cells):
+            lines = [ln.strip() for ln in merged.cells[i]["source"].splitlines() if ln.strip()]
+            out.append({"cell": clean(lines[0] if lines else "(empty)", 80, True), "error": error})
+    return out
 
 
 def _watch(check) -> dict | None:
@@ -275,6 +294,7 @@ def _read_outcomes(work: Path):
         outcomes = wire.unpack_outcomes(doc, arrays)
         outcomes[wire.WATCH_KEY] = wire.unpack_watch(doc)
         outcomes[wire.PUBLIC_KEY] = wire.unpack_public(doc)
+        outcomes[wire.CELLS_KEY] = wire.unpack_cell_errors(doc)
         return outcomes
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Exception):  # noqa: BLE001
         return None
@@ -397,6 +417,7 @@ def _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, m
         return []
     watched = outcomes.pop(wire.WATCH_KEY, {})
     outcomes.pop(wire.PUBLIC_KEY, None)
+    outcomes.pop(wire.CELLS_KEY, None)
     again = {i: _judge_cell(plan.cells[i], merged, cases, outcomes, skipped, watched) for i in members}
     return [i for i in members if again[i].score >= again[i].max_score]
 

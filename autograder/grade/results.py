@@ -54,6 +54,9 @@ class SubmissionResult:
     # The public-test cells as they ran beside the student's code: grade id -> None (passed)
     # or what it raised. Worth no points and judged by nobody: shown to students as is.
     public: dict = field(default_factory=dict)
+    # The cells that raised when the notebook ran (teaching cells included): each
+    # {"cell": its first line, "error": what it raised}. The next cells still ran.
+    cell_errors: list = field(default_factory=list)
     # Seconds by phase of the grading (autograder.grade.engine._clock_run), to see where
     # a slow submission spent its time.
     timing: dict = field(default_factory=dict)

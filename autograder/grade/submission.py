@@ -224,7 +224,7 @@ def merge(source: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> Me
     for index, cell in enumerate(source.cells):
         gid = notebook.grade_id(cell)
         if cell.cell_type != "code" or notebook.is_hidden_check(cell) or notebook.is_public_test(cell):
-            key = gid
+            key = gid or None  # a text cell without a grade id: the student's cells never follow it
         elif notebook.is_solution(cell):
             mine = by_id.get(gid, [])
             if not mine and by_id.get(f"id:{notebook.cell_id(index)}"):

@@ -11,7 +11,9 @@ Spec followed: Gradescope "Autograder Specifications"
 at once a 0-point "Submission" test (which notebook was graded, whether it ran, which
 answers were missing); each hidden check's result follows its own visibility, by default
 ``after_published``. stdout is for instructors only, and ``output`` fields carry the
-student-facing diagnosis only (``student_safe``).
+student-facing diagnosis only (``student_safe``). The top-level ``output`` names every
+cell that raised while the notebook ran (a teaching cell's failed import, say): it does
+not change the score, and would otherwise go unseen.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def to_gradescope(result: SubmissionResult, visibility: dict | str | None = None
             "output": (PUBLIC_PASSED if error is None else f"{student_safe(error)}\n{PUBLIC_NOTE}"),
             "visibility": visibility.get("public", "visible"),
         })
-    lines = []
+    lines = _cell_error_lines(result)
     if manual:
         lines.append("Graded by hand later, not included in this score: " + ", ".join(manual) + ".")
     return {
@@ -81,6 +83,20 @@ def to_gradescope(result: SubmissionResult, visibility: dict | str | None = None
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+
+
+def _cell_error_lines(result: SubmissionResult) -> list[str]:
+    """A cell that raised (an import that failed, a plot that broke) does not stop the
+    grading, so it is said here, where the student and the instructor both read it."""
+    if not result.cell_errors:
+        return []
+    lines = ["These cells raised an error when your notebook was graded (the cells after them still ran; "
+             "fix them so your notebook runs top to bottom):"]
+    for e in result.cell_errors[:10]:
+        lines.append(f"- the cell starting `{student_safe(e.get('cell', ''))}`: {student_safe(e.get('error', ''))}")
+    if len(result.cell_errors) > 10:
+        lines.append(f"- and {len(result.cell_errors) - 10} more")
+    return lines
 
 
 def _submission_output(result: SubmissionResult) -> str:

@@ -63,7 +63,10 @@ def strip_magics(source: str) -> str:
     return MAGIC_LINE.sub(lambda m: f"{m.group(1)}pass  # magic removed for grading", source)
 
 
-def run_cells(cells: list[dict], skip: set[str], namespace: dict, report) -> None:
+def run_cells(cells: list[dict], skip: set[str], namespace: dict, report) -> dict:
+    """Run the cells in order; a cell that raises is left and the next one runs.
+    Returns unit -> what each failing cell raised."""
+    errors = {}
     for cell in cells:
         if cell["unit"] in skip:
             continue
@@ -75,8 +78,24 @@ def run_cells(cells: list[dict], skip: set[str], namespace: dict, report) -> Non
         try:
             code = compile(source, filename, "exec")
             exec(code, namespace)
-        except BaseException:  # noqa: BLE001 - a student's error, SystemExit included, stays theirs
-            continue
+        except BaseException as exc:  # noqa: BLE001 - a student's error, SystemExit included, stays theirs
+            try:
+                text = str(exc)
+                errors[cell["unit"]] = f"{_line(exc, filename)}{type(exc).__name__}{': ' + text if text else ''}"[:300]
+            except BaseException:  # noqa: BLE001 - an exception whose text cannot be had
+                errors[cell["unit"]] = "an error whose message could not be read"
+    return errors
+
+
+def _line(exc: BaseException, filename: str) -> str:
+    """"line N: " of the cell where it raised, when that is known."""
+    line = getattr(exc, "lineno", None) if isinstance(exc, SyntaxError) else None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f"line {line}: " if line else ""
 
 
 def probe_checks(checks: list[dict], args: dict, skip: set[str], namespace: dict, report, watched=None) -> dict:
@@ -134,13 +153,14 @@ def main(workdir: str = ".") -> int:
     namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
     out = _CappedText()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        run_cells(job["cells"], skip, namespace, report)
+        cell_errors = run_cells(job["cells"], skip, namespace, report)
         outcomes = probe_checks(job["checks"], args, skip, namespace, report, watched)
         public = run_public(job.get("public", []), skip, namespace, report)
     report("write")
     doc, arrays = wire.pack_outcomes(outcomes)
     doc[wire.WATCH_KEY] = noted()
     doc[wire.PUBLIC_KEY] = public
+    doc[wire.CELLS_KEY] = cell_errors
     wire.save_arrays(work / "outcomes.npz", arrays)
     (work / "outcomes.json").write_text(json.dumps(doc))
     report("done")

@@ -7,6 +7,7 @@ not a plain numeric array of a sane size before it allocates memory for it.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -90,6 +91,7 @@ def _pack_value(value, key, arrays):
 
 WATCH_KEY = "~watch"  # what the from-scratch watch noted: {check id: what was used}
 PUBLIC_KEY = "~public"  # the public tests: {grade id: None if it passed, else what it raised}
+CELLS_KEY = "~cells"  # the cells that raised: {unit: what it raised}
 
 
 def unpack_public(doc) -> dict[str, str | None]:
@@ -99,6 +101,15 @@ def unpack_public(doc) -> dict[str, str | None]:
         return {}
     return {clean(k, 200, True): (None if v is None else clean(v, 500)) for k, v in list(results.items())[:200]
             if isinstance(k, str) and (v is None or isinstance(v, str))}
+
+
+def unpack_cell_errors(doc) -> dict[str, str]:
+    """The cells that raised: ``cell:<n>`` -> what it raised; anything else is dropped."""
+    errors = doc.get(CELLS_KEY) if isinstance(doc, dict) else None
+    if not isinstance(errors, dict):
+        return {}
+    return {k: clean(v, 300) for k, v in list(errors.items())[:50]
+            if isinstance(k, str) and re.fullmatch(r"cell:\d+", k) and isinstance(v, str)}
 
 
 def unpack_watch(doc) -> dict[str, str]:
@@ -115,7 +126,7 @@ def unpack_outcomes(doc: dict, arrays: dict[str, np.ndarray]) -> dict[str, list[
     if not isinstance(doc, dict):
         raise ValueError("the outcomes are not a JSON object")
     for check_id, entries in doc.items():
-        if check_id in (WATCH_KEY, PUBLIC_KEY):
+        if check_id in (WATCH_KEY, PUBLIC_KEY, CELLS_KEY):
             continue
         items = []
         for entry in entries if isinstance(entries, list) else []:
