@@ -235,6 +235,10 @@ SELF_REPORTS = {  # name: (assignment, grade id of the answer cell, its new code
         "in_place_merge"),
     "zero_A": ("18-lora", "LoRALinear", ZERO_A, 11, None),
     "zero_A_reports_random_A": ("18-lora", "LoRALinear", ZERO_A, 6, "zero_A"),
+    # The same lie told from a module the cell writes (out of the from-scratch rule's sight),
+    # by patching the probe module's own function: A is judged from the layer's first
+    # training step, which a zero A cannot move.
+    "zero_A_reports_random_A_from_a_written_module": ("18-lora", "LoRALinear", ZERO_A, 11, "zero_A"),
 }
 FORGE_A = ("\nimport numpy as _np\n" + WRAP.format(probe="lora_layer")
            + "def _forge(cls, args):\n    out = _orig(cls, args)\n"
@@ -243,10 +247,18 @@ FORGE_A = ("\nimport numpy as _np\n" + WRAP.format(probe="lora_layer")
            "_p.PROBES['lora_layer'] = _forge\n")
 
 
-def _zero_A(source_cell: str, forge: bool) -> str:
+FORGE_A_MODULE = ("import numpy as np\nimport autograder.harness.lora_probes as lp\n_orig = lp.to_plain\n"
+                  "def to_plain(x, where='the result'):\n    value = _orig(x, where)\n"
+                  "    return np.ones_like(value) if where == 'layer.A' else value\n"
+                  "lp.to_plain = to_plain\n")
+
+
+def _zero_A(source_cell: str, name: str) -> str:
     code = source_cell.replace("nn.init.kaiming_uniform_(self.A, a=math.sqrt(5))", "nn.init.zeros_(self.A)")
     assert code != source_cell
-    return code + (FORGE_A if forge else "")
+    if name.endswith("from_a_written_module"):
+        return code + f"\nopen('lora_check_helpers.py', 'w').write({FORGE_A_MODULE!r})\nimport lora_check_helpers\n"
+    return code + (FORGE_A if name != "zero_A" else "")
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +276,7 @@ def self_reports(tmp_path_factory):
             if where == assignment:
                 if code == ZERO_A:
                     cell = next(c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
-                    code = _zero_A("".join(cell["source"]), forge=twin is not None)
+                    code = _zero_A("".join(cell["source"]), name)
                 put_submission(sub, name, assignment, with_answer(source, grade_id, code))
         for r in grade_class(Course(course), assignment, Options(
                 submitted=sub, progress=False, workers=2, limits=Limits(wall_s=300, cpu_s=300, idle_s=120)),
