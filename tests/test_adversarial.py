@@ -202,3 +202,96 @@ def test_the_gradebook_is_intact_and_counts_each_student_once(attacked):
         assert sorted(students) == sorted(set(students))
         assert set(students) == set(attacked["results"])
         assert gb.find_submission(A, "reference").score == 2
+
+
+# --------------------------------------------------------------------------------------
+# Self-reports: a verdict never rests on what the student's process says about itself.
+# Each forger makes the mistake its honest twin makes, then tells the grader otherwise in
+# the grader's own process (a patched comparison, a replaced or wrapped probe). It earns
+# exactly its score, never more than the twin: "unchanged" is judged from the inputs handed
+# back, a replaced PROBES entry is never called, and code that reaches into the `autograder`
+# package also loses every from-scratch exercise of its assignment.
+
+IN_PLACE_STANDARDISE = ("def standardise(X):\n    X = np.asarray(X, dtype=float)\n    X -= X.mean(axis=0)\n"
+                        "    sd = X.std(axis=0)\n    X /= np.where(sd == 0, 1.0, sd)\n    return X\n")
+IN_PLACE_MERGE = ("def merge(layer):\n    with torch.no_grad():\n"
+                  "        layer.base.weight += layer.scaling * (layer.B @ layer.A)\n"
+                  "    return layer.base.weight.detach().clone()\n")
+WRAP = "import autograder.harness.probes as _p\n_orig = _p.PROBES[{probe!r}]\n"
+ZERO_A = "zero A"  # the LoRALinear solution with A initialised at zero
+SELF_REPORTS = {  # name: (assignment, grade id of the answer cell, its new code, exact score, honest twin)
+    "in_place_standardise": ("01-vectors", "standardise", IN_PLACE_STANDARDISE, 11, None),
+    "in_place_standardise_patches_array_equal": (
+        "01-vectors", "standardise", IN_PLACE_STANDARDISE + "np.array_equal = lambda *a, **k: True\n", 11,
+        "in_place_standardise"),
+    "in_place_standardise_swaps_the_probe": (  # also loses dot and norm (from scratch): 11 - 2
+        "01-vectors", "standardise",
+        IN_PLACE_STANDARDISE + WRAP.format(probe="call") + "_p.PROBES['call_unchanged'] = _orig\n", 9,
+        "in_place_standardise"),
+    "in_place_merge": ("18-lora", "merge", IN_PLACE_MERGE, 12, None),
+    "in_place_merge_wraps_the_probe": (  # loses the layer checks and merge (from scratch): 14 - 8
+        "18-lora", "merge", IN_PLACE_MERGE + "import copy\n" + WRAP.format(probe="lora_merge")
+        + "_p.PROBES['lora_merge'] = lambda fn, args: _orig(lambda layer: fn(copy.deepcopy(layer)), args)\n", 6,
+        "in_place_merge"),
+    "zero_A": ("18-lora", "LoRALinear", ZERO_A, 11, None),
+    "zero_A_reports_random_A": ("18-lora", "LoRALinear", ZERO_A, 6, "zero_A"),
+    # The same lie told from a module the cell writes (out of the from-scratch rule's sight),
+    # by patching the probe module's own function: A is judged from the layer's first
+    # training step, which a zero A cannot move.
+    "zero_A_reports_random_A_from_a_written_module": ("18-lora", "LoRALinear", ZERO_A, 11, "zero_A"),
+}
+FORGE_A = ("\nimport numpy as _np\n" + WRAP.format(probe="lora_layer")
+           + "def _forge(cls, args):\n    out = _orig(cls, args)\n"
+           "    if isinstance(out.value, dict) and 'A_init' in out.value:\n"
+           "        out.value['A_init'] = _np.ones_like(out.value['A_init'])\n    return out\n"
+           "_p.PROBES['lora_layer'] = _forge\n")
+
+
+FORGE_A_MODULE = ("import numpy as np\nimport autograder.harness.lora_probes as lp\n_orig = lp.to_plain\n"
+                  "def to_plain(x, where='the result'):\n    value = _orig(x, where)\n"
+                  "    return np.ones_like(value) if where == 'layer.A' else value\n"
+                  "lp.to_plain = to_plain\n")
+
+
+def _zero_A(source_cell: str, name: str) -> str:
+    code = source_cell.replace("nn.init.kaiming_uniform_(self.A, a=math.sqrt(5))", "nn.init.zeros_(self.A)")
+    assert code != source_cell
+    if name.endswith("from_a_written_module"):
+        return code + f"\nopen('lora_check_helpers.py', 'w').write({FORGE_A_MODULE!r})\nimport lora_check_helpers\n"
+    return code + (FORGE_A if name != "zero_A" else "")
+
+
+@pytest.fixture(scope="module")
+def self_reports(tmp_path_factory):
+    from tests.helpers import copy_course
+
+    tmp = tmp_path_factory.mktemp("self-reports")
+    course = copy_course(REPO, tmp / "course", generated=False)
+    results = {}
+    for assignment in ("01-vectors", "18-lora"):
+        source = json.loads(Course(course).source_notebook(assignment).read_text())
+        sub = tmp / f"submitted-{assignment}"
+        put_submission(sub, "reference", assignment, source)
+        for name, (where, grade_id, code, _score, twin) in SELF_REPORTS.items():
+            if where == assignment:
+                if code == ZERO_A:
+                    cell = next(c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+                    code = _zero_A("".join(cell["source"]), name)
+                put_submission(sub, name, assignment, with_answer(source, grade_id, code))
+        for r in grade_class(Course(course), assignment, Options(
+                submitted=sub, progress=False, workers=2, limits=Limits(wall_s=300, cpu_s=300, idle_s=120)),
+                log=lambda *a: None):
+            results[(assignment, r.student_id)] = r
+    return results
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize("name", sorted(SELF_REPORTS))
+def test_a_forged_self_report_earns_no_more_than_its_honest_twin(self_reports, name):
+    assignment, _grade_id, _code, score, twin = SELF_REPORTS[name]
+    reference = self_reports[(assignment, "reference")]
+    assert (reference.score, reference.status) == (14, "graded"), reference.reason
+    r = self_reports[(assignment, name)]
+    assert (r.score, r.status) == (score, "graded"), f"{name}: {[(q.question, q.score, q.feedback) for q in r.questions]}"
+    if twin is not None:
+        assert r.score <= SELF_REPORTS[twin][3]

@@ -254,6 +254,31 @@ def _what_trained(case: Case, got: dict) -> str | None:
     return "other"
 
 
+def _first_step(case: Case, got: dict) -> str | None:
+    """Whether the output after one SGD step on A and B from their initial values follows
+    from the A the layer reports (B starts at zero, checked before): with a forward
+    ``base(x) + c x A^T B^T`` for any scaling c, only B moves and the output changes by
+    ``-lr c^2 x A0^T A0 x^T g``. None when it does; "still" when nothing moved (A is zero
+    whatever the layer says); otherwise what went wrong."""
+    a = case.args
+    if "y_init_step" not in got:
+        return f"the step could not be taken: {got.get('init_step_error', 'no output')}"
+    x2 = a["x"].reshape(-1, a["x"].shape[-1])
+    A0 = np.asarray(got["A_init"], dtype=float)
+    moved = np.asarray(got["y_init_step"], dtype=float) - np.asarray(got["y_init"], dtype=float)
+    if moved.shape != np.shape(got["y_init"]) or A0.shape != (a["r"], a["in_features"]):
+        return "the output after the step has another shape"
+    scale = max(1.0, float(np.max(np.abs(got["y_init"]))))
+    if not np.all(np.isfinite(moved)) or np.max(np.abs(moved)) <= 1e-12 * scale:
+        return "still" if np.all(np.isfinite(moved)) else "the output after the step is not finite"
+    pattern = (x2 @ A0.T @ A0 @ x2.T @ a["g"].reshape(-1, a["g"].shape[-1])).reshape(moved.shape)
+    k = -float(np.sum(moved * pattern)) / max(float(np.sum(pattern * pattern)), 1e-300)
+    residual = np.linalg.norm(moved + k * pattern) / np.linalg.norm(moved)
+    if k <= 0 or residual > 1e-6:
+        return "the change after the step is not the one layer.A implies"
+    return None
+
+
 def _keeps_given_layer(case: Case, got: dict) -> bool:
     """Whether the layer follows the weights of the layer it was given (W replaced by W2
     after the step); True when the probe did not get that far (judged elsewhere)."""
@@ -294,10 +319,15 @@ def _init_verdict(case: Case, got: dict) -> Verdict | None:
         return _fail(case, f"B does not start at zero (largest |B| entry {np.max(np.abs(got['B_init'])):.3g}): "
                      "with B = 0 the update B A is zero and the adapted layer starts exactly as the "
                      "pretrained one", "B_not_zero")
-    if a_zero:
+    first = _first_step(case, got)
+    if a_zero or first == "still":
         return _fail(case, "A starts at zero as well as B: then the gradients of A and B are both zero "
                      "and the adapter never learns. Give A random values (e.g. nn.init.kaiming_uniform_ "
                      "or a normal)", "A_zero")
+    if first is not None:
+        return _fail(case, "your layer's first training step does not follow from layer.A and layer.B as "
+                     "they start: forward must compute the update from self.A and self.B themselves "
+                     f"({first})", "wrong_interface")
     if not _keeps_given_layer(case, got):
         return _fail(case, "layer.base is not the layer you were given (changing the given layer's weights "
                      "did not change your layer's output): wrap the given nn.Linear itself (self.base = base) "

@@ -67,6 +67,29 @@ class _Stop(Exception):
     pass
 
 
+def _first_step(layer, x, g, lr: float, out: dict) -> None:
+    """One SGD step on A and B alone from their initial values, and the output after it
+    (``y_init_step``): the trusted side checks that it follows from the A and B the layer
+    starts with (with B = 0, only a non-zero A lets B learn). Gradients are cleared after,
+    so the stages that follow see the layer as if this step's gradients never existed."""
+    import torch
+
+    try:
+        A, B = layer.A, layer.B
+        (layer(x) * g).sum().backward()
+        with torch.no_grad():
+            for p in (A, B):
+                if getattr(p, "grad", None) is not None:
+                    p -= lr * p.grad
+            out["y_init_step"] = to_plain(layer(x), "the output after a training step at initialisation")
+    except Exception as exc:  # noqa: BLE001 - a frozen or unregistered adapter is judged later
+        out["init_step_error"] = _describe_error(exc)[:300]
+    finally:
+        for p in [*layer.parameters(), getattr(layer, "A", None), getattr(layer, "B", None)]:
+            if isinstance(p, torch.Tensor):
+                p.grad = None
+
+
 @probe("lora_layer")
 def lora_layer(cls, args: dict) -> Outcome:
     """Construct ``cls(base, r, alpha)`` around a base layer with the given weights, report
@@ -117,6 +140,7 @@ def lora_layer(cls, args: dict) -> Outcome:
         x = _tensor(args["x"])
         with torch.no_grad():
             out["y_init"] = to_plain(layer(x), "the output at initialisation")
+        _first_step(layer, x, _tensor(args["g"]), float(args["lr"]), out)
 
         stage = "load A and B"
         for name, given in (("A", args["A"]), ("B", args["B"])):

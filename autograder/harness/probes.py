@@ -22,6 +22,9 @@ class Outcome:
     value: object = None  # ndarray, or a tuple/dict of ndarrays, or None
     error: str | None = None  # "ValueError: ..." when the call raised
     kind: str = ""  # the Python type that came back, for hints ("list", "torch.Tensor")
+    # The array arguments as they were after the call ("call_unchanged"): the trusted side
+    # compares them with the inputs it sent, so "unchanged" is never the probe's own word.
+    inputs: dict | None = None
 
 
 class NotPlain(TypeError):

@@ -98,14 +98,16 @@ def _line(exc: BaseException, filename: str) -> str:
     return f"line {line}: " if line else ""
 
 
-def probe_checks(checks: list[dict], args: dict, skip: set[str], namespace: dict, report, watched=None) -> dict:
+def probe_checks(checks: list[dict], args: dict, skip: set[str], namespace: dict, report, watched=None,
+                 probes: dict | None = None) -> dict:
+    probes = PROBES if probes is None else probes
     outcomes = {}
     for check in checks:
         if check["unit"] in skip:
             continue
         report(check["unit"])
         obj = namespace.get(check["target"])
-        probe = PROBES.get(check["probe"])
+        probe = probes.get(check["probe"])
         items = []
         with (watched(check["id"], check.get("watch")) if watched else contextlib.nullcontext()):
             for case_args in args.get(check["id"], []):
@@ -148,13 +150,16 @@ def main(workdir: str = ".") -> int:
     # Load every probe module now, before the submission runs.
     import autograder.harness.probes_all  # noqa: F401
 
+    # The probes as registered, taken before the submission runs: replacing an entry of
+    # PROBES from a cell changes nothing the grader calls.
+    probes = dict(PROBES)
     # The from-scratch watch: an audit hook, in place before any student code runs.
     watched, noted = watch.install()
     namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
     out = _CappedText()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         cell_errors = run_cells(job["cells"], skip, namespace, report)
-        outcomes = probe_checks(job["checks"], args, skip, namespace, report, watched)
+        outcomes = probe_checks(job["checks"], args, skip, namespace, report, watched, probes)
         public = run_public(job.get("public", []), skip, namespace, report)
     report("write")
     doc, arrays = wire.pack_outcomes(outcomes)

@@ -71,6 +71,8 @@ def pack_outcomes(outcomes: dict[str, list[Outcome]]) -> tuple[dict, dict[str, n
         for n, outcome in enumerate(items):
             entry = {"error": outcome.error, "kind": outcome.kind[:200]}
             entry["value"] = _pack_value(outcome.value, f"{check_id}~{n}", arrays)
+            if outcome.inputs is not None:
+                entry["inputs"] = _pack_value(dict(outcome.inputs), f"{check_id}~{n}~inputs", arrays)
             entries.append(entry)
         doc[check_id] = entries
     return doc, arrays
@@ -132,10 +134,15 @@ def unpack_outcomes(doc: dict, arrays: dict[str, np.ndarray]) -> dict[str, list[
         for entry in entries if isinstance(entries, list) else []:
             try:
                 error = entry.get("error")
+                inputs = _unpack_value(entry.get("inputs"), arrays)
+                if inputs is not None and not (isinstance(inputs, dict)
+                                               and all(isinstance(v, np.ndarray) for v in inputs.values())):
+                    raise ValueError("malformed inputs")
                 items.append(Outcome(
                     value=_unpack_value(entry.get("value"), arrays),
                     error=clean(error, 2000) if error is not None else None,
                     kind=clean(entry.get("kind", ""), 200, True),
+                    inputs=inputs,
                 ))
             except (KeyError, TypeError, AttributeError, ValueError):
                 items.append(Outcome(error="the result could not be read", kind="invalid"))

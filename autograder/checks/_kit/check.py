@@ -111,7 +111,7 @@ GENERIC_MISTAKES = {
     "modified_input": "changed its input in place although the exercise says not to",
 }
 
-MODIFIED_INPUT = "modified_input"  # the kind the "call_unchanged" probe gives
+MODIFIED_INPUT = "modified_input"  # an argument came back from "call_unchanged" changed
 NOT_ANSWERED = ("not answered yet: your code raises NotImplementedError; replace the "
                 "`raise NotImplementedError()` line with your solution")
 
@@ -187,12 +187,11 @@ class Check:
         for case, outcome in zip(cases, outcomes):
             if not_answered(outcome):
                 return Verdict(False, NOT_ANSWERED, "error")
-        for case, outcome in zip(cases, outcomes):
-            if str(getattr(outcome, "kind", "")).startswith(MODIFIED_INPUT + ":"):
-                name = outcome.kind.split(":", 1)[1]
-                return Verdict(False, f"your function changed its argument `{name}` in place; the exercise says not "
-                                      f"to modify it: work on a copy ({name} = {name}.astype(float) makes one)"
-                                      f"\n  input ({case.describe()})", MODIFIED_INPUT)
+        if self.probe == "call_unchanged":
+            for case, outcome in zip(cases, outcomes):
+                verdict = _changed_input(case, outcome)
+                if verdict is not None:
+                    return verdict
         return self._judge(cases, outcomes)
 
     def declared(self, name: str) -> Mistake | None:
@@ -239,6 +238,26 @@ class Check:
         check.__name__ = "check_" + self.id.split(".", 1)[1]
         check.__doc__ = self.summary
         return check
+
+
+def _changed_input(case: Case, outcome) -> Verdict | None:
+    """"Do not modify X", judged here: every array argument the probe hands back as it was
+    after the call must equal the input the grader sent."""
+    if getattr(outcome, "error", None):
+        return None  # the call raised; the check's own judge says so
+    after = getattr(outcome, "inputs", None)
+    if not isinstance(after, dict):
+        return Verdict(False, "the grader did not get your function's inputs back after the call, so it cannot "
+                              f"tell whether they were left unchanged\n  input ({case.describe()})", "missing")
+    for name, sent in case.args.items():
+        if not isinstance(sent, np.ndarray):
+            continue
+        now = after.get(name)
+        if not isinstance(now, np.ndarray) or now.shape != sent.shape or not np.array_equal(now, sent, equal_nan=True):
+            return Verdict(False, f"your function changed its argument `{name}` in place; the exercise says not "
+                                  f"to modify it: work on a copy ({name} = {name}.astype(float) makes one)"
+                                  f"\n  input ({case.describe()})", MODIFIED_INPUT)
+    return None
 
 
 REGISTRY: dict[str, Check] = {}
