@@ -482,6 +482,11 @@ TO_MISTAKES = [
     Mistake("normalised", "you normalised the basis vectors first; coordinates are measured in the given vectors, "
             "lengths included: solve B @ c = v with B as given",
             lambda v, B: np.linalg.solve(_f64(B) / _norms(B), _f64(v))),
+    Mistake("normal_equations_half", "you solved (B.T @ B) c = v; the normal equations put B.T on the right too, "
+            "(B.T @ B) c = B.T @ v, and for a square basis that is just B @ c = v: solve that",
+            lambda v, B: np.linalg.solve(_f64(B).T @ _f64(B), _f64(v))),
+    Mistake("reciprocal", "you inverted B entry by entry (1 / B); the inverse of a matrix is not the matrix of "
+            "reciprocals: solve B @ c = v (np.linalg.solve(B, v))", lambda v, B: (1.0 / _f64(B)) @ _f64(v)),
 ]
 
 
@@ -526,6 +531,11 @@ FROM_MISTAKES = [
             "(B * c).sum(axis=1) or B @ c", lambda c, B: (_f64(B) * _f64(c)).sum(axis=0)),
     Mistake("normalised", "you normalised the basis vectors first; the coordinates multiply the given vectors, "
             "lengths included: v = B @ c", lambda c, B: (_f64(B) / _norms(B)) @ _f64(c)),
+    Mistake("not_summed", "you returned B * c, each basis vector scaled by its coordinate, but did not add them up: "
+            "v = (B * c).sum(axis=1), that is B @ c", lambda c, B: _f64(B) * _f64(c)),
+    Mistake("skipped_last", "your sum leaves out the last basis vector (a loop that stops one short); "
+            "v = c[0] * B[:, 0] + ... + c[n-1] * B[:, n-1], that is B @ c",
+            lambda c, B: _f64(B)[:, :-1] @ _f64(c)[:-1]),
 ]
 
 

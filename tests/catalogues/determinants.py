@@ -249,6 +249,26 @@ MISTAKES = {
     ],
     "determinants.inverse": [
         ("transposed", _inv(result="M[:, n:].T"), "TRANSPOSE"),
+        ("transposed", _code("""
+            import numpy as np
+            def _det(M):
+                if len(M) == 1:
+                    return M[0, 0]
+                return sum((-1) ** j * M[0, j] * _det(np.delete(M[1:], j, axis=1)) for j in range(len(M)))
+            def inverse(A):
+                A = np.array(A, dtype=float)
+                n = len(A)
+                d = _det(A)
+                if abs(d) <= 1e-10 * np.max(np.abs(A)) ** n:
+                    raise ValueError("A is singular")
+                C = np.ones((n, n))
+                for i in range(n):
+                    for j in range(n):
+                        if n > 1:
+                            minor = np.delete(np.delete(A, i, axis=0), j, axis=1)
+                            C[i, j] = (-1) ** (i + j) * _det(minor)
+                return C / d  # the cofactor matrix where the adjugate C.T belongs
+            """), "adjugate"),
         ("identity_not_swapped", _inv(swap="M[[k, p], :n] = M[[p, k], :n]"), "[A | I]"),
         ("not_normalised", _inv(normalise="pass", result="M[:, n:]"), "1 / pivot"),
         ("reciprocal", "import numpy as np\ndef inverse(A):\n    return 1.0 / np.asarray(A, dtype=float)\n", "1 / A"),

@@ -222,6 +222,8 @@ MISTAKES = {
         ("projections", TO + "    return np.array([B[:, i] @ v / (B[:, i] @ B[:, i]) for i in range(len(v))])\n",
          "orthogonal"),
         ("normalised", TO + "    return np.linalg.solve(B / np.linalg.norm(B, axis=0), v)\n", "normalised"),
+        ("normal_equations_half", TO + "    return np.linalg.solve(B.T @ B, v)\n", "B.T on the right"),
+        ("reciprocal", TO + "    return (1 / B) @ v\n", "entry by entry"),
         ("error", "def to_basis(v, B):\n    raise NotImplementedError()\n", "not answered yet"),
     ],
     "transformations.from_basis": [
@@ -229,6 +231,15 @@ MISTAKES = {
         ("rows_as_vectors", FROM + "    return c @ B\n", "ROWS"),
         ("wrong_axis", FROM + "    return (B * c).sum(axis=0)\n", "axis"),
         ("normalised", FROM + "    return (B / np.linalg.norm(B, axis=0)) @ c\n", "normalised"),
+        ("not_summed", FROM + "    return B * c\n", "did not add them up"),
+        ("skipped_last", _c("""
+            import numpy as np
+            def from_basis(c, B):
+                v = np.zeros(len(B))
+                for j in range(len(c) - 1):
+                    v = v + c[j] * B[:, j]
+                return v
+            """), "last basis vector"),
         ("error", "def from_basis(c, B):\n    raise NotImplementedError()\n", "not answered yet"),
     ],
 }
