@@ -9,8 +9,9 @@ across cells, and fails the check if that code:
   ...) under any name: imports are resolved, aliases followed, Unicode names NFKC-normalised
   (Python does that when it parses), ``getattr(module, "name")`` read as ``module.name``; or
 * uses dynamic import or code machinery (``__import__``, ``importlib``, ``exec``/``eval``/
-  ``compile`` of a built string, ``getattr`` with a computed name, ``sys.modules``, ...),
-  which would hide what the code uses.
+  ``compile`` of a built string, ``getattr`` with a computed name, ``sys.modules``,
+  ``sys.path``, ...) or imports a module that is not an installed library (code the
+  notebook wrote to a file), which would hide what the code uses.
 
 Dynamic machinery counts in any cell the student wrote, since it can change what the
 exercise's code does from afar; a rule marked ``anywhere`` (peft) also rules its library out
@@ -23,10 +24,13 @@ run there, and an attempt fails the check too.
 from __future__ import annotations
 
 import ast
+import os
 import re
+import sys
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # CPython 3.11's ast module keeps a recursion counter per interpreter: two threads building
 # ast objects at once can fail with "AST constructor recursion depth mismatch". Every use of
@@ -115,14 +119,32 @@ WATCH_PEFT = Watch(imports=("peft", "loralib"))
 # what the code uses.
 _DYNAMIC_MODULES = ("importlib", "imp", "pkgutil", "runpy", "marshal", "pickle", "dill", "cloudpickle", "ctypes",
                     "builtins", "__builtin__", "zipimport", "code", "codeop", "types", "gc", "inspect",
-                    "autograder")
+                    "autograder", "site")
 _DYNAMIC_NAMES = {"__import__": "`__import__`", "exec": "`exec`", "eval": "`eval`", "compile": "`compile`",
                   "globals": "`globals()`", "vars": "`vars()`", "locals": "`locals()`",
                   "__builtins__": "`__builtins__`", "breakpoint": "`breakpoint`"}
 _DYNAMIC_ATTRS = {"__dict__", "__getattribute__", "__globals__", "__builtins__", "__import__", "__loader__",
                   "__spec__", "__subclasses__", "__code__", "__closure__", "__reduce__", "__reduce_ex__",
-                  "_getframe", "modules", "__getattr__", "f_globals", "f_builtins", "f_back"}
+                  "_getframe", "modules", "__getattr__", "f_globals", "f_builtins", "f_back", "path", "meta_path",
+                  "path_hooks", "path_importer_cache"}
+_SYS_ONLY = {"modules", "path"}  # dynamic only as attributes of sys (os.path is fine)
 _ATTR_FUNCS = ("getattr", "setattr", "delattr", "hasattr")
+
+
+@lru_cache(maxsize=1024)
+def installed(top: str) -> bool:
+    """Whether ``top`` is a module of the grading environment (built in, the standard library
+    or an installed package), looked up without the current folder."""
+    import importlib.machinery
+
+    if top in sys.builtin_module_names or importlib.machinery.FrozenImporter.find_spec(top) is not None:
+        return True
+    here = os.path.realpath(os.getcwd())
+    path = [p for p in sys.path if p and os.path.realpath(p) != here]
+    try:
+        return importlib.machinery.PathFinder.find_spec(top, path) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def parse(source: str) -> ast.Module | None:
@@ -369,6 +391,9 @@ class _Scan:
                         self.flag(f"{self.rule.what}: `{module}`", cell, sub)
                     elif module.split(".")[0] in _DYNAMIC_MODULES:
                         self.dynamic(f"the `{module.split('.')[0]}` module", cell, sub)
+                    elif module and not installed(module.split(".")[0]):
+                        self.dynamic(f"`import {module.split('.')[0]}`, a module that is not an installed library "
+                                     "(code written to a file)", cell, sub)
         local.pop("*", None)
         for _ in range(3):  # local aliases, `f = np.linalg` then `g = f.norm`
             for sub in nodes:
@@ -390,7 +415,7 @@ class _Scan:
                     self.judge(dotted, cell, sub)
                 if attr in self.rule.methods:
                     self.flag(f"{self.rule.what}: `.{attr}`", cell, sub)
-                elif attr in _DYNAMIC_ATTRS and not (attr == "modules" and not self.is_sys(sub.value, local)):
+                elif attr in _DYNAMIC_ATTRS and not (attr in _SYS_ONLY and not self.is_sys(sub.value, local)):
                     self.dynamic(f"`.{attr}`", cell, sub)
             elif isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.MatMult) and self.rule.matmul:
                 self.flag(f"{self.rule.what}: the `@` operator", cell, sub)

@@ -82,6 +82,12 @@ BYPASSES = {
     "closure_over_a_library_alias": ("vectors.norm", "norm", [
         NP, "def make():\n    f = np.linalg.norm\n    def inner(v):\n        return f(v)\n    return inner\n",
         "norm = make()\n"], "numpy.linalg.norm"),
+    "import_of_a_written_module": ("vectors.dot", "dot", [
+        "open('helper.py', 'w').write('import numpy\\nd = numpy.dot\\n')\n",
+        "import helper\ndef dot(a, b):\n    return helper.d(a, b)\n"], "not an installed library"),
+    "written_module_from_a_path_entry": ("vectors.dot", "dot", [
+        "import sys\nsys.path.insert(0, '/tmp')\n", "def dot(a, b):\n    return sum(x * y for x, y in zip(a, b))\n"],
+        "`.path`"),
     "sys_modules_lookup": ("vectors.norm", "norm", [
         "import sys\n", "def norm(v):\n    return sys.modules['numpy'].linalg.norm(v)\n"], "sys.modules"),
     "defined_by_globals": ("vectors.dot", "dot", [
@@ -217,9 +223,9 @@ def test_each_bypass_loses_exactly_its_points(mini_graded, name):
 
 
 @pytest.mark.sandbox
-def test_the_watch_names_what_ran(mini_graded):
+def test_a_module_the_notebook_wrote_is_named(mini_graded):
     feedback = mini_graded["hidden_in_a_written_module"].questions[0].feedback
-    assert "while the check ran your code ran numpy's dot" in feedback
+    assert "`import helper_mod`, a module that is not an installed library" in feedback
 
 
 PCA_HELPER = ("def PCA(X, k):\n    Xc = X - X.mean(axis=0)\n    w, V = np.linalg.eigh(Xc.T @ Xc / (len(X) - 1))\n"
@@ -263,7 +269,7 @@ def pca_graded(tmp_path_factory):
 
 @pytest.mark.sandbox
 @pytest.mark.parametrize("name,score", [("reference", 15), ("honest_PCA_helper", 15),
-                                        ("sklearn_in_center_cell", 12), ("sklearn_in_written_module", 12)])
+                                        ("sklearn_in_center_cell", 12), ("sklearn_in_written_module", 7)])
 def test_pca_from_scratch_exact_scores(pca_graded, name, score):
     r = pca_graded[name]
     by_q = {q.question: q for q in r.questions}
@@ -272,8 +278,9 @@ def test_pca_from_scratch_exact_scores(pca_graded, name, score):
         q = by_q["pca_eig_values"]
         assert (q.score, q.mistake) == (0, "library_used"), q.feedback
         assert "worth 3 of the assignment's points" in q.feedback
-    if name == "sklearn_in_written_module":
-        assert "while the check ran your code" in by_q["pca_eig_values"].feedback
+    if name == "sklearn_in_written_module":  # importing code the notebook wrote counts in every from-scratch part
+        assert "`import skl_helper`, a module that is not an installed library" in by_q["pca_eig_values"].feedback
+        assert [by_q[q].score for q in ("pca_svd_values", "explained_variance_values")] == [0, 0]
 
 
 def test_a_check_declares_its_own_rule():

@@ -319,8 +319,8 @@ def _choose_ref(image, target_psnr):
 
 def _choose_joint(image, target_psnr):
     image = _f64(image)
-    h, w, c = image.shape
-    return _first_reaching(_curve([image.reshape(h, w * c)], image.size), target_psnr)
+    h, w, c = image.shape  # k runs up to min(h, w), a channel's rank, as in the prompt
+    return min(_first_reaching(_curve([image.reshape(h, w * c)], image.size), target_psnr), min(h, w))
 
 
 def _choose_grey(image, target_psnr):
@@ -375,7 +375,23 @@ def _choose_cases(rng):
     psnrs = _curve(_channels(image), image.size)
     cases.append(Case("a target below the PSNR of rank 1 (answer 1)",
                       {"image": image, "target_psnr": float(psnrs[1] - rng.uniform(1.0, 5.0))}))
+    cases.append(_telling_case(rng, size))
     return cases
+
+
+def _telling_case(rng, size):
+    """A picture and target at which the per-channel, joint, grey and red measures give four
+    different k, so a whole-number answer cannot fit two of those mistakes by chance."""
+    for _ in range(50):
+        image = _picture(rng, *size())
+        psnrs = _curve(_channels(image), image.size)
+        for k in range(2, len(psnrs) - 1):
+            target = _target_for(psnrs, k)
+            answers = {f(image, target) for f in (_choose_ref, _choose_joint, _choose_grey, _choose_red)}
+            if len(answers) == 4:
+                return Case("a target at which every way of measuring gives a different k",
+                            {"image": image, "target_psnr": target})
+    return Case("a uint8 picture, target halfway to rank 3", {"image": image, "target_psnr": _target_for(psnrs, 3)})
 
 
 def _judge_choose(cases, outcomes):

@@ -149,7 +149,10 @@ def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> di
               for key, call in calls.items()]
     public = [{"unit": f"public:{notebook.grade_id(c)}", "name": notebook.grade_id(c), "source": c.source}
               for c in plan.source.cells if notebook.is_public_test(c) and notebook.grade_id(c)]
-    job = {"cells": merged.cells, "checks": checks, "public": public, "skip": []}
+    # With a from-scratch exercise, code the notebook writes to a file is not importable
+    # (the job folder leaves the import path; the rule names such an import).
+    own_code = any(REGISTRY[call.check_id].forbidden for call in calls.values())
+    job = {"cells": merged.cells, "checks": checks, "public": public, "skip": [], "no_local_imports": own_code}
     doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
     return {"job": job, "args": doc, "arrays": arrays, "data": course.data_files(plan.assignment)}
 
