@@ -19,6 +19,7 @@ the same kernel through :func:`run_in_kernel`; that path is convenient, not tamp
 from __future__ import annotations
 
 import inspect
+import re
 import os
 from dataclasses import dataclass, field
 from typing import Callable
@@ -301,7 +302,11 @@ def _kernel_code(fn) -> str | None:
         shell = get_ipython()  # noqa: F821 - defined inside IPython only
     except NameError:
         return None
-    return "\n".join(shell.user_ns.get("In", []))
+    # otter runs a notebook with a first cell of its own that puts its folder on sys.path
+    return "\n".join(cell for cell in shell.user_ns.get("In", []) if not OTTER_PATH_CELL.fullmatch(cell.strip()))
+
+
+OTTER_PATH_CELL = re.compile(r'import sys\nsys\.path\.append\(r"[^"\n]*"\)')
 
 
 # Targets whose check failed in this kernel (target -> verdict), so that a later check on a
