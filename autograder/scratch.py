@@ -10,8 +10,9 @@ across cells, and fails the check if that code:
   (Python does that when it parses), ``getattr(module, "name")`` read as ``module.name``; or
 * uses dynamic import or code machinery (``__import__``, ``importlib``, ``exec``/``eval``/
   ``compile`` of a built string, ``getattr`` with a computed name, ``sys.modules``,
-  ``sys.path``, ...) or imports a module that is not an installed library (code the
-  notebook wrote to a file), which would hide what the code uses.
+  ``sys.path``, ...), which would hide what the code uses. (In a job with a from-scratch
+  exercise the job folder is also off the import path: a module the notebook writes to a
+  file cannot be imported.)
 
 Dynamic machinery counts in any cell the student wrote, since it can change what the
 exercise's code does from afar; a rule marked ``anywhere`` (peft) also rules its library out
@@ -24,13 +25,10 @@ run there, and an attempt fails the check too.
 from __future__ import annotations
 
 import ast
-import os
 import re
-import sys
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 # CPython 3.11's ast module keeps a recursion counter per interpreter: two threads building
 # ast objects at once can fail with "AST constructor recursion depth mismatch". Every use of
@@ -129,22 +127,6 @@ _DYNAMIC_ATTRS = {"__dict__", "__getattribute__", "__globals__", "__builtins__",
                   "path_hooks", "path_importer_cache"}
 _SYS_ONLY = {"modules", "path"}  # dynamic only as attributes of sys (os.path is fine)
 _ATTR_FUNCS = ("getattr", "setattr", "delattr", "hasattr")
-
-
-@lru_cache(maxsize=1024)
-def installed(top: str) -> bool:
-    """Whether ``top`` is a module of the grading environment (built in, the standard library
-    or an installed package), looked up without the current folder."""
-    import importlib.machinery
-
-    if top in sys.builtin_module_names or importlib.machinery.FrozenImporter.find_spec(top) is not None:
-        return True
-    here = os.path.realpath(os.getcwd())
-    path = [p for p in sys.path if p and os.path.realpath(p) != here]
-    try:
-        return importlib.machinery.PathFinder.find_spec(top, path) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def parse(source: str) -> ast.Module | None:
@@ -391,9 +373,6 @@ class _Scan:
                         self.flag(f"{self.rule.what}: `{module}`", cell, sub)
                     elif module.split(".")[0] in _DYNAMIC_MODULES:
                         self.dynamic(f"the `{module.split('.')[0]}` module", cell, sub)
-                    elif module and not installed(module.split(".")[0]):
-                        self.dynamic(f"`import {module.split('.')[0]}`, a module that is not an installed library "
-                                     "(code written to a file)", cell, sub)
         local.pop("*", None)
         for _ in range(3):  # local aliases, `f = np.linalg` then `g = f.norm`
             for sub in nodes:

@@ -58,8 +58,8 @@ def with_answer(nb: dict, grade_id: str, code: str) -> dict:
     raise KeyError(grade_id)
 
 
-def run(argv, cwd, check=True, timeout=600) -> subprocess.CompletedProcess:
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=tool_env(), timeout=timeout)
+def run(argv, cwd, check=True, timeout=600, env=None) -> subprocess.CompletedProcess:
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env or tool_env(), timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"{argv} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return proc

@@ -236,10 +236,10 @@ SELF_REPORTS = {  # name: (assignment, grade id of the answer cell, its new code
     "zero_A": ("18-lora", "LoRALinear", ZERO_A, 11, None),
     "zero_A_reports_random_A": ("18-lora", "LoRALinear", ZERO_A, 6, "zero_A"),
     # The same lie told from a module the cell writes, patching the probe module's own
-    # function: importing code the notebook wrote is dynamic code, so every from-scratch
-    # part of 18-lora is lost (14 - 8); and A is judged from the layer's first training
-    # step, which a zero A cannot move, whatever is reported.
-    "zero_A_reports_random_A_from_a_written_module": ("18-lora", "LoRALinear", ZERO_A, 6, "zero_A"),
+    # function: the job folder is off the import path (18-lora has from-scratch parts), so
+    # the module is never imported; and A is judged from the layer's first training step,
+    # which a zero A cannot move, whatever is reported.
+    "zero_A_reports_random_A_from_a_written_module": ("18-lora", "LoRALinear", ZERO_A, 11, "zero_A"),
 }
 FORGE_A = ("\nimport numpy as _np\n" + WRAP.format(probe="lora_layer")
            + "def _forge(cls, args):\n    out = _orig(cls, args)\n"

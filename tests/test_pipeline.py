@@ -19,7 +19,7 @@ from autograder.build.release import build_otter, otter_zip
 from autograder.checks import load_all
 from autograder.grade.plan import load_plan
 from autograder.paths import Course
-from tests.helpers import REPO, copy_course, put_submission, run
+from tests.helpers import REPO, copy_course, put_submission, run, tool_env
 
 # One assignment per probe kind; "mini" is the fixture course (tests/fixtures/course).
 BY_PROBE = {"call": "01-vectors", "torch": "17-attention", "layer": "18-lora", "answer": "00-diagnostic",
@@ -190,13 +190,14 @@ def test_a_scaffolded_assignment_builds_and_grades_reference_full_and_blank_zero
         shutil.copy(REPO / name, repo / name)
     a = "99-scaffold-example"
     py = [sys.executable, "-m", "autograder"]
-    run(py + ["new", a, "--course", str(repo)], cwd=repo)  # cwd first on sys.path: this copy's package
-    run(py + ["build", a, "--course", str(repo), "--quiet"], cwd=repo)
+    env = dict(tool_env(), PYTHONPATH=str(repo))  # this copy's package, in the kernels the build starts too
+    run(py + ["new", a, "--course", str(repo)], cwd=repo, env=env)
+    run(py + ["build", a, "--course", str(repo), "--quiet"], cwd=repo, env=env)
     sub = tmp_path / "submitted"
     put_submission(sub, "ref", a, (repo / "solutions" / a / f"{a}.ipynb").read_text())
     put_submission(sub, "blank", a, (repo / "release" / a / f"{a}.ipynb").read_text())
     run(py + ["grade", a, "--course", str(repo), "--submitted", str(sub), "--csv", str(tmp_path / "g.csv"),
-              "--sandbox", "none", "--quiet"], cwd=repo)
+              "--sandbox", "none", "--quiet"], cwd=repo, env=env)
     scores = {}
     for row in csv.DictReader((tmp_path / "g.csv").open(newline="")):
         got, top = scores.get(row["student_id"], (0.0, 0.0))

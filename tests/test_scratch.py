@@ -82,9 +82,6 @@ BYPASSES = {
     "closure_over_a_library_alias": ("vectors.norm", "norm", [
         NP, "def make():\n    f = np.linalg.norm\n    def inner(v):\n        return f(v)\n    return inner\n",
         "norm = make()\n"], "numpy.linalg.norm"),
-    "import_of_a_written_module": ("vectors.dot", "dot", [
-        "open('helper.py', 'w').write('import numpy\\nd = numpy.dot\\n')\n",
-        "import helper\ndef dot(a, b):\n    return helper.d(a, b)\n"], "not an installed library"),
     "written_module_from_a_path_entry": ("vectors.dot", "dot", [
         "import sys\nsys.path.insert(0, '/tmp')\n", "def dot(a, b):\n    return sum(x * y for x, y in zip(a, b))\n"],
         "`.path`"),
@@ -217,15 +214,18 @@ def test_each_bypass_loses_exactly_its_points(mini_graded, name):
     r = mini_graded[name]
     q = r.questions[0]
     assert (r.score, r.status, q.status) == (MINI[name][2], "graded", "graded"), f"{name}: {q.feedback}"
-    if MINI[name][2] == 0:
+    if MINI[name][2] == 0 and name != "hidden_in_a_written_module":  # that one cannot even import (below)
         assert q.mistake == "library_used", f"{name}: {q.feedback}"
         assert "from scratch" in q.feedback and "worth 2 of the assignment's points" in q.feedback
 
 
 @pytest.mark.sandbox
-def test_a_module_the_notebook_wrote_is_named(mini_graded):
-    feedback = mini_graded["hidden_in_a_written_module"].questions[0].feedback
-    assert "`import helper_mod`, a module that is not an installed library" in feedback
+def test_a_module_the_notebook_wrote_cannot_be_imported(mini_graded):
+    """With a from-scratch exercise the job folder is off the import path: the cell that
+    imports the module it wrote raises, and the function it defines never exists."""
+    r = mini_graded["hidden_in_a_written_module"]
+    assert "`dot` is not defined" in r.questions[0].feedback
+    assert any("No module named 'helper_mod'" in str(e) for e in r.cell_errors), r.cell_errors
 
 
 PCA_HELPER = ("def PCA(X, k):\n    Xc = X - X.mean(axis=0)\n    w, V = np.linalg.eigh(Xc.T @ Xc / (len(X) - 1))\n"
@@ -269,18 +269,18 @@ def pca_graded(tmp_path_factory):
 
 @pytest.mark.sandbox
 @pytest.mark.parametrize("name,score", [("reference", 15), ("honest_PCA_helper", 15),
-                                        ("sklearn_in_center_cell", 12), ("sklearn_in_written_module", 7)])
+                                        ("sklearn_in_center_cell", 12), ("sklearn_in_written_module", 12)])
 def test_pca_from_scratch_exact_scores(pca_graded, name, score):
     r = pca_graded[name]
     by_q = {q.question: q for q in r.questions}
     assert (r.score, r.status) == (score, "graded"), f"{name}: {[(q.question, q.score, q.feedback) for q in r.questions]}"
-    if score < 15:
+    if score < 15 and name != "sklearn_in_written_module":
         q = by_q["pca_eig_values"]
         assert (q.score, q.mistake) == (0, "library_used"), q.feedback
         assert "worth 3 of the assignment's points" in q.feedback
-    if name == "sklearn_in_written_module":  # importing code the notebook wrote counts in every from-scratch part
-        assert "`import skl_helper`, a module that is not an installed library" in by_q["pca_eig_values"].feedback
-        assert [by_q[q].score for q in ("pca_svd_values", "explained_variance_values")] == [0, 0]
+    if name == "sklearn_in_written_module":  # the module the notebook wrote cannot be imported: pca_eig never exists
+        assert (by_q["pca_eig_values"].score, by_q["pca_eig_values"].mistake) == (0, "error")
+        assert "`pca_eig` is not defined" in by_q["pca_eig_values"].feedback
 
 
 def test_a_check_declares_its_own_rule():
