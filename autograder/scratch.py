@@ -413,7 +413,7 @@ class _Scan:
                 attr = norm(node.args[1].value)
                 if attr in self.rule.methods:
                     self.flag(f"{self.rule.what}: `.{attr}`", cell, node)
-                elif attr in _DYNAMIC_ATTRS:
+                elif attr in _DYNAMIC_ATTRS and not (attr in _SYS_ONLY and not self.is_sys(node.args[0], local)):
                     self.dynamic(f"`.{attr}`", cell, node)
                 for dotted in self.qualify(node, local):
                     self.judge(dotted, cell, node)

@@ -97,6 +97,10 @@ HONEST = {  # name: (check id, target, cells)
     "own_helper_named_PCA": ("pca.pca_eig", "pca_eig", [
         NP, "def PCA(X, k):\n    Xc = X - X.mean(0)\n    w, V = np.linalg.eigh(np.cov(Xc.T))\n"
             "    return V[:, ::-1][:, :k], w[::-1][:k]\n", "def pca_eig(X, k):\n    return PCA(X, k)\n"]),
+    "os_path_and_an_attribute_named_path": ("vectors.dot", "dot", [
+        "import os\nfrom pathlib import Path\nhere = os.path.join('.', 'songs.csv')\n"
+        "folder = getattr(Path(here), 'parent')\nhas_path = hasattr(folder, 'path')\n",
+        "def dot(a, b):\n    return sum(x * y for x, y in zip(a, b))\n"]),
     "einsum_is_allowed_for_dot": ("vectors.dot", "dot", [
         NP, "def dot(a, b):\n    return float(np.einsum('i,i->', a, b))\n"]),
     "own_helper_named_inner": ("vectors.dot", "dot", [

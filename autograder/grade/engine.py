@@ -149,8 +149,8 @@ def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> di
               for key, call in calls.items()]
     public = [{"unit": f"public:{notebook.grade_id(c)}", "name": notebook.grade_id(c), "source": c.source}
               for c in plan.source.cells if notebook.is_public_test(c) and notebook.grade_id(c)]
-    # With a from-scratch exercise, code the notebook writes to a file is not importable
-    # (the job folder leaves the import path; the rule names such an import).
+    # With a from-scratch exercise, code the notebook writes to a file is not importable:
+    # the job folder leaves the import path (and the rule counts sys.path as dynamic code).
     own_code = any(REGISTRY[call.check_id].forbidden for call in calls.values())
     job = {"cells": merged.cells, "checks": checks, "public": public, "skip": [], "no_local_imports": own_code}
     doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})

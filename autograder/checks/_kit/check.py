@@ -19,8 +19,8 @@ the same kernel through :func:`run_in_kernel`; that path is convenient, not tamp
 from __future__ import annotations
 
 import inspect
-import re
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
