@@ -83,6 +83,18 @@ def make_term(course: Path, assignments: list[str], per: int) -> dict[str, dict[
     return kinds
 
 
+def dask_subset(course: Path, kinds: dict[str, dict[str, str]], per: int) -> Path:
+    """The first ``per`` - 1 students of each class and its hang, for the Dask runs."""
+    root = course / "submitted-dask"
+    for a, students in kinds.items():
+        names = sorted(students)
+        keep = names[: max(0, per - 1)] + [s for s in names if students[s] == "hang"]
+        for s in dict.fromkeys(keep):
+            (root / a).mkdir(parents=True, exist_ok=True)
+            (root / a / s).symlink_to(course / "submitted" / a / s)
+    return root
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,7 +148,7 @@ class DaskCluster:
                 p.kill()
 
 
-def phase(course: Path, assignments: list[str], scheduler: str | None, workers: int) -> dict:
+def phase(course: Path, assignments: list[str], scheduler: str | None, workers: int, submitted: Path) -> dict:
     """Grade every class once (in this fresh process); wall time, results, peak memory."""
     from autograder.grade.batch import Options, grade_class
     from autograder.paths import Course
@@ -149,7 +161,7 @@ def phase(course: Path, assignments: list[str], scheduler: str | None, workers: 
     scores, statuses, seconds, class_wall, timing = {}, {}, {}, {}, {}
     for a in assignments:
         class_started = time.perf_counter()
-        results = grade_class(c, a, Options(submitted=course / "submitted" / a, workers=workers, force=True,
+        results = grade_class(c, a, Options(submitted=submitted / a, workers=workers, force=True,
                                             scheduler=scheduler, limits=limits, progress=True),
                               log=lambda m: print(m, file=sys.stderr))
         class_wall[a] = time.perf_counter() - class_started
@@ -179,26 +191,40 @@ def phases_by_kind(timing: dict[str, dict], kinds: dict[str, dict[str, str]]) ->
 
 
 def term_model(run: dict, kinds: dict[str, dict[str, str]], workers: int) -> dict:
-    """A term as it is graded: 26 classes of 300. Each class pays its fixed cost once (its
-    wall time minus its submissions' grading time shared by the workers); every notebook
-    costs the measured mean grading time of a worker."""
-    fixed, busy, n = [], 0.0, 0
+    """A term as it is graded: 26 classes of 300, each as long as the measured classes were
+    on average (scaled to 300 notebooks when a class had another size). Also what each class
+    spent outside its submissions (its wall time minus their grading time shared by the
+    workers: the plan, the sandboxes' start, the gradebook, a last hang running alone)."""
+    fixed, busy, n, walls = [], 0.0, 0, []
     for a, students in kinds.items():
         seconds = [run["seconds"].get(f"{a}/{s}", 0.0) for s in students]
         fixed.append(max(0.0, run["class_wall_s"][a] - sum(seconds) / workers))
         busy += sum(seconds)
         n += len(seconds)
-    per_class = sum(fixed) / len(fixed)
-    per_notebook = busy / n
-    minutes = (26 * per_class + TERM_NOTEBOOKS * per_notebook / workers) / 60
-    return {"fixed_s_per_class": per_class, "worker_s_per_notebook": per_notebook, "term_minutes": minutes}
+        walls.append(run["class_wall_s"][a] * 300 / len(students))
+    minutes = 26 * (sum(walls) / len(walls)) / 60
+    return {"fixed_s_per_class": sum(fixed) / len(fixed), "worker_s_per_notebook": busy / n,
+            "class_of_300_s": sum(walls) / len(walls), "term_minutes": minutes}
+
+
+def course_wide(per_assignment: dict, workers: int) -> dict | None:
+    """Every assignment, not only the benchmark's: 300 reference submissions of each at the
+    grading time per submission that ``make bench-assignments`` measured, shared by the
+    workers. A rough figure (references only, no fixed cost per class), printed beside the
+    measured one so that a cheap choice of assignments cannot flatter the term."""
+    if not per_assignment:
+        return None
+    per_sub = {a: r["median_s"] for a, r in per_assignment.items()}
+    minutes = 300 * sum(per_sub.values()) / workers / 60 * 26 / len(per_sub)
+    worst = sorted(per_sub.items(), key=lambda kv: -kv[1])[:3]
+    return {"assignments": len(per_sub), "term_minutes": minutes, "costliest": worst}
 
 
 def _in_fresh_process(course: Path, assignments: list[str], scheduler: str | None, workers: int, tmp: Path,
-                      name: str) -> dict:
+                      name: str, submitted: Path) -> dict:
     result = tmp / f"{name}.json"
     argv = [sys.executable, "-m", "benchmarks.term", "--phase", "--course", str(course), "--result", str(result),
-            "--workers", str(workers), "--assignments", *assignments]
+            "--workers", str(workers), "--submitted", str(submitted), "--assignments", *assignments]
     if scheduler:
         argv += ["--scheduler", scheduler]
     proc = subprocess.run(argv, cwd=REPO)
@@ -233,7 +259,9 @@ def plot(rows: list[tuple[str, int, float]], path: Path) -> None:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.term", description=__doc__.split("\n\n")[0])
-    p.add_argument("--per-assignment", type=int, default=100, help="submissions per assignment (default 100)")
+    p.add_argument("--per-assignment", type=int, default=300, help="submissions per assignment (default 300, a class)")
+    p.add_argument("--dask-per-assignment", type=int, default=100,
+                   help="of those, how many the two Dask runs grade (default 100)")
     p.add_argument("--assignments", nargs="+", default=["01-vectors", "08-pca", "17-attention"])
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--out", default=str(OUT))
@@ -242,9 +270,10 @@ def main(argv=None) -> int:
     p.add_argument("--course", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
     p.add_argument("--scheduler", help=argparse.SUPPRESS)
+    p.add_argument("--submitted", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.phase:
-        doc = phase(Path(args.course), args.assignments, args.scheduler, args.workers)
+        doc = phase(Path(args.course), args.assignments, args.scheduler, args.workers, Path(args.submitted))
         Path(args.result).write_text(json.dumps(doc))
         return 0
 
@@ -257,18 +286,21 @@ def main(argv=None) -> int:
         kinds = make_term(course, args.assignments, args.per_assignment)
         n = sum(len(k) for k in kinds.values())
         print(f"{n} submissions: {args.per_assignment} for each of {', '.join(args.assignments)}", file=sys.stderr)
-        runs = {"local": _in_fresh_process(course, args.assignments, None, args.workers, tmp, "local")}
+        runs = {"local": _in_fresh_process(course, args.assignments, None, args.workers, tmp, "local",
+                                           course / "submitted")}
+        subset = dask_subset(course, kinds, args.dask_per_assignment)
         for w in (1, 2):
             cluster = DaskCluster(w, tmp)
             try:
-                runs[f"dask x{w}"] = _in_fresh_process(course, args.assignments, cluster.address, w, tmp, f"dask{w}")
+                runs[f"dask x{w}"] = _in_fresh_process(course, args.assignments, cluster.address, w, tmp, f"dask{w}",
+                                                       subset)
             finally:
                 cluster.close()
         rows, summary = [], {"n": n, "assignments": args.assignments, "cpus": os.cpu_count(), "runs": {}}
         for name, run in runs.items():
             workers = args.workers if name == "local" else int(name[-1])
-            rate = n / run["wall_s"]
             graded = len(run["scores"])
+            rate = graded / run["wall_s"]
             by_status = {}
             for s in run["statuses"].values():
                 by_status[s] = by_status.get(s, 0) + 1
@@ -290,7 +322,7 @@ def main(argv=None) -> int:
               f"{'peak RSS MB (proc / child)':>27}  statuses")
         for name, r in summary["runs"].items():
             print(f"{name:<10} {r['workers']:>7} {r['wall_s']:>8.1f} {r['notebooks_per_s']:>6.2f} "
-                  f"{r['term_minutes']:>9.1f} {r['graded']:>4}/{n}  {r['self_rss_mb']:>12.0f} / "
+                  f"{r['term_minutes']:>9.1f} {r['graded']:>7}  {r['self_rss_mb']:>12.0f} / "
                   f"{r['child_rss_mb']:<12.0f}  {r['statuses']}")
         print("\nwhere the time goes (local run): grading seconds per submission, by assignment and kind")
         local = runs["local"]["seconds"]
@@ -313,8 +345,15 @@ def main(argv=None) -> int:
         m = summary["model"]
         print(f"\nper class, outside any submission (start, plan, sandboxes, gradebook, idle tail): "
               f"{m['fixed_s_per_class']:.1f} s; per notebook: {m['worker_s_per_notebook']:.3f} s of a worker")
-        print(f"a term as 26 classes of 300 (each class's fixed cost once): {m['term_minutes']:.1f} min "
-              f"(the straight extrapolation above counts it {TERM_NOTEBOOKS / n * len(kinds):.0f} times)")
+        print(f"a term as 26 classes of 300, each as long as a measured class of 300: {m['term_minutes']:.1f} min")
+        bench_assignments = REPO / "build" / "bench" / "assignments.json"
+        wide = course_wide(json.loads(bench_assignments.read_text()) if bench_assignments.exists() else {},
+                           args.workers)
+        summary["course_wide"] = wide
+        if wide:
+            print(f"every assignment (make bench-assignments, {wide['assignments']} assignments, references only): "
+                  f"about {wide['term_minutes']:.1f} min; costliest per submission: "
+                  + ", ".join(f"{a} {t:.2f} s" for a, t in wide["costliest"]))
         print(f"\nscale-out from 1 to 2 Dask workers: {r2 / r1:.2f}x ({summary['scale_out_efficiency']:.0%} efficient)")
         summary["model_target_met"] = m["term_minutes"] <= TARGET_TERM_MIN
         print(f"a term of {TERM_NOTEBOOKS} notebooks (target <= {TARGET_TERM_MIN:g} min): straight extrapolation "

@@ -42,6 +42,10 @@ ATTACKS = {  # name: (code of the answer cell, exact score)
         "open('result.json', 'w').write(json.dumps({'score': 2, 'max_score': 2}))\nos._exit(0)\n", 0),
     "atexit_fake_outcomes": (WRONG + "import atexit, json\natexit.register(lambda: open('outcomes.json', 'w')"
                              ".write(json.dumps({'vectors.dot@dot': [{'value': None, 'error': None}] * 4})))\n", 0),
+    "atexit_hides_its_error": (WRONG + "import atexit, json\n"
+                               "def _hide():\n    doc = json.load(open('outcomes.json'))\n"
+                               "    doc.pop('~cells', None)\n    open('outcomes.json', 'w').write(json.dumps(doc))\n"
+                               "atexit.register(_hide)\nraise ValueError('this error stays visible')\n", 0),
     "symlinked_outcomes": (WRONG + "import os\nos.symlink('/etc/passwd', 'outcomes.json')\n"
                            "os.symlink('/etc/passwd', 'outcomes.npz')\nos._exit(0)\n", 0),
     "sys_exit_but_correct": ("import sys\ntry:\n    sys.exit(0)\nfinally:\n    pass\n", None),  # see below
@@ -181,6 +185,13 @@ def test_hostile_submission_gets_exactly_its_score(attacked, name):
         assert result.status == STATUS[name], f"{name}: {result.status} {result.reason}"
 
 
+def test_nothing_of_the_submission_runs_after_its_outcomes_are_written(attacked):
+    """An atexit handler that strips the record of a cell that raised never runs: the
+    harness exits the moment the outcomes are written."""
+    result = attacked["results"]["atexit_hides_its_error"]
+    assert any("this error stays visible" in e["error"] for e in result.cell_errors), result.cell_errors
+
+
 def test_there_are_at_least_25_attacks():
     assert len(ATTACKS) >= 25
 
@@ -218,6 +229,25 @@ IN_PLACE_MERGE = ("def merge(layer):\n    with torch.no_grad():\n"
                   "        layer.base.weight += layer.scaling * (layer.B @ layer.A)\n"
                   "    return layer.base.weight.detach().clone()\n")
 WRAP = "import autograder.harness.probes as _p\n_orig = _p.PROBES[{probe!r}]\n"
+REWRITE_AT_EXIT = (
+    "import atexit\n"
+    "def _rewrite():\n"
+    "    import json\n"
+    "    from autograder.harness import wire\n"
+    "    from autograder.harness.probes import PROBES\n"
+    "    copy = lambda v: np.array(v, copy=True) if isinstance(v, np.ndarray) else v\n"
+    "    args = wire.unpack_args(json.load(open('args.json')), wire.load_arrays('args.npz'))\n"
+    "    job, old = json.load(open('job.json')), json.load(open('outcomes.json'))\n"
+    "    out = {}\n"
+    "    for c in job['checks']:\n"
+    "        fn = globals()[c['target']]\n"
+    "        safe = lambda *a, _fn=fn, **k: _fn(*map(copy, a), **{n: copy(v) for n, v in k.items()})\n"
+    "        out[c['id']] = [PROBES[c['probe']](safe, a) for a in args.get(c['id'], [])]\n"
+    "    doc, arrays = wire.pack_outcomes(out)\n"
+    "    doc.update({k: v for k, v in old.items() if k.startswith('~')})\n"
+    "    wire.save_arrays('outcomes.npz', arrays)\n"
+    "    open('outcomes.json', 'w').write(json.dumps(doc))\n"
+    "atexit.register(_rewrite)\n")
 ZERO_A = "zero A"  # the LoRALinear solution with A initialised at zero
 SELF_REPORTS = {  # name: (assignment, grade id of the answer cell, its new code, exact score, honest twin)
     "in_place_standardise": ("01-vectors", "standardise", IN_PLACE_STANDARDISE, 11, None),
@@ -228,6 +258,11 @@ SELF_REPORTS = {  # name: (assignment, grade id of the answer cell, its new code
         "01-vectors", "standardise",
         IN_PLACE_STANDARDISE + WRAP.format(probe="call") + "_p.PROBES['call_unchanged'] = _orig\n", 9,
         "in_place_standardise"),
+    # After the outcomes are written, an atexit handler probes again with a copying wrapper
+    # and rewrites them ("unchanged"): it never runs (the harness exits at once), and
+    # reaching into the package costs the from-scratch parts: 11 - 2.
+    "in_place_standardise_rewrites_outcomes_at_exit": (
+        "01-vectors", "standardise", IN_PLACE_STANDARDISE + REWRITE_AT_EXIT, 9, "in_place_standardise"),
     "in_place_merge": ("18-lora", "merge", IN_PLACE_MERGE, 12, None),
     "in_place_merge_wraps_the_probe": (  # loses the layer checks and merge (from scratch): 14 - 8
         "18-lora", "merge", IN_PLACE_MERGE + "import copy\n" + WRAP.format(probe="lora_merge")

