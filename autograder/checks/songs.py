@@ -324,15 +324,11 @@ def _keys(X, i, metric, scaling, fit="others", scaled=None):
 def _order(key: np.ndarray, smaller_first: bool = True) -> np.ndarray:
     """Every index by increasing key, ties (within TIE_TOL) by index; +inf entries dropped."""
     idx = np.argsort(key, kind="stable")
-    out, group = [], [int(idx[0])]
-    for a in idx[1:]:
-        if abs(key[a] - key[group[-1]]) <= TIE_TOL:
-            group.append(int(a))
-        else:
-            out += sorted(group, reverse=not smaller_first)
-            group = [int(a)]
-    out += sorted(group, reverse=not smaller_first)
-    return np.array([a for a in out if np.isfinite(key[a])], dtype=int)
+    with np.errstate(invalid="ignore"):  # inf - inf: never a tie
+        starts = np.concatenate([[True], ~(np.abs(np.diff(key[idx])) <= TIE_TOL)])
+    group = np.cumsum(starts)  # a tie chains: each key within TIE_TOL of the one before it
+    out = idx[np.lexsort((idx if smaller_first else -idx, group))]
+    return out[np.isfinite(key[out])].astype(int)
 
 
 def _recommend_ref(X, i, k, metric, scaling):
