@@ -194,12 +194,13 @@ def later_use(source: str) -> tuple[frozenset[str], frozenset[str], frozenset[st
     return frozenset(reads), frozenset(stored), frozenset(deferred)
 
 
-def _imported(source: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _imported(source: str) -> frozenset[str]:
     tree = _parse(source)
     if tree is None:
-        return set()
-    return {(a.asname or a.name).split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-            for a in node.names}
+        return frozenset()
+    return frozenset((a.asname or a.name).split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names)
 
 
 def display_only(cells: list[dict], own: set[int], later_words: frozenset[str] = frozenset()) -> list[str]:

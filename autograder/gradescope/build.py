@@ -26,7 +26,8 @@ TORCH = "torch==2.13.0"
 # What grading imports inside the container, relative to the package.
 SHIPPED = ["__init__.py", "lazy.py", "paths.py", "remediation.py", "course_settings.py", "scratch.py", "text.py",
            "checks/*.py", "checks/_kit/*.py", "harness/*.py", "sandbox/*.py",
-           "grade/__init__.py", "grade/engine.py", "grade/plan.py", "grade/results.py", "grade/submission.py",
+           "grade/__init__.py", "grade/display.py", "grade/engine.py", "grade/plan.py", "grade/results.py",
+           "grade/submission.py",
            "build/__init__.py", "build/notebook.py", "export/__init__.py", "export/safe.py", "gradescope/*.py"]
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
