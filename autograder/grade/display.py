@@ -14,8 +14,10 @@ no grade when everything it makes is unused afterwards, so the grader leaves it 
   value it reads (a random generator it draws from, a table it hands to a function);
 - no later cell can reach names indirectly (``globals()``, ``eval``, ``__main__`` ...).
 
-Later cells are read as plain identifiers (every word, in code, strings and comments),
-which over-counts and so only ever keeps a cell running.
+Later cells are read statement by statement: a name counts as read when a statement may
+read it before the cell binds it again, and a name inside a function or lambda counts as
+read whenever that is called. A cell that does not parse counts every word it has, and a
+word such as ``globals`` anywhere keeps every cell running: doubt keeps a cell running.
 """
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ class _Pool:
         return self.base
 
     def acquire(self, slot: int, python: str, preload: tuple[str, ...], memory_mb: int,
-                bwrap: BwrapSandbox) -> Zygote:
+                bwrap: BwrapSandbox, warm: bool = True) -> Zygote:
         with self.lock:
             base = self._base()
             z = self.zygotes.get(slot)
@@ -109,7 +109,7 @@ class _Pool:
                 keep = z.preload if z.key is not None and z.key[0] == python else ()
                 wanted = tuple(m for m in HEAVY_MODULES if m in set(preload) | set(keep))
                 wanted += tuple(m for m in preload if m not in wanted)
-                z.start(python, wanted, max(memory_mb, Limits().memory_mb), harness)
+                z.start(python, wanted, max(memory_mb, Limits().memory_mb), harness, warm=warm or z.jobs >= MAX_JOBS)
         except BaseException:
             z.stop()
             z.lock.release()
@@ -166,15 +166,16 @@ class WarmSandbox:
     def unusable_reason() -> str | None:
         return BwrapSandbox.unusable_reason()
 
-    def prewarm(self, slot: int, python: str, preload: tuple[str, ...], memory_mb: int) -> bool:
+    def prewarm(self, slot: int, python: str, preload: tuple[str, ...], memory_mb: int, warm: bool = True) -> bool:
         """Start the zygote of ``slot`` now (what the first :meth:`run` on that slot would
         start), so that its start-up overlaps the caller's own. True if it is ready;
-        any failure is left for that run to meet and report."""
+        any failure is left for that run to meet and report. ``warm``: worth warming its
+        libraries up (many jobs ahead: see Zygote.start)."""
         if not 0 <= slot < MAX_SLOTS or not MemoryCgroup.available():
             return False
         preload = tuple(dict.fromkeys(self.preload + tuple(preload)))
         try:
-            z = _POOL.acquire(slot, python, preload, memory_mb, self.cold)
+            z = _POOL.acquire(slot, python, preload, memory_mb, self.cold, warm)
         except (ZygoteError, OSError):
             return False
         _POOL.release(z)

@@ -1,7 +1,7 @@
 """The warm sandbox's zygote: runs INSIDE the sandbox as the slot uid, PID 1 of its
 namespace (started by warm.py, which copies this file into the slot folder).
 
-    python -I zygote.py SLOT_DIR CTL_FD MODULE,MODULE,...
+    python -I zygote.py SLOT_DIR CTL_FD MODULE,MODULE,... [warm|cold]
 
 It imports the preload modules and the harness, then serves the trusted side on a
 SOCK_SEQPACKET socket: "run" (fork a job: new session, wait for the go byte, set the
@@ -81,7 +81,7 @@ def reap(pid: int | None = None):
 
 
 class Zygote:
-    def __init__(self, slot_dir: str, ctl_fd: int, preload: list[str]):
+    def __init__(self, slot_dir: str, ctl_fd: int, preload: list[str], warm: bool = True):
         self.slot_dir = slot_dir
         self.ctl = socket.socket(fileno=ctl_fd)
         self.failed: dict[str, str] = {}
@@ -96,7 +96,8 @@ class Zygote:
         from autograder.harness.warm import warm_up
 
         self.harness_run = harness_run
-        self.failed.update(warm_up(preload))  # each library's first use, paid here once
+        if warm:  # each library's first use, paid here once (for a zygote with many jobs ahead)
+            self.failed.update(warm_up(preload))
         # What is loaded now stays for every job: out of the collector's sight, a job's
         # collections do not walk (and copy on write) the preloaded modules' objects.
         gc.collect()
@@ -229,7 +230,7 @@ def main(argv: list[str]) -> None:
         sys.exit("cannot clear PR_SET_DUMPABLE")
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 with no handler: jobs cannot signal it
     slot_dir, ctl_fd, preload = argv[1], int(argv[2]), [m for m in argv[3].split(",") if m]
-    Zygote(slot_dir, ctl_fd, preload).serve()
+    Zygote(slot_dir, ctl_fd, preload, warm=argv[4:5] != ["cold"]).serve()
 
 
 if __name__ == "__main__":
