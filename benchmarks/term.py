@@ -215,7 +215,8 @@ def course_wide(per_assignment: dict, workers: int) -> dict | None:
     if not per_assignment:
         return None
     per_sub = {a: r["median_s"] for a, r in per_assignment.items()}
-    minutes = 300 * sum(per_sub.values()) / workers / 60 * 26 / len(per_sub)
+    parallel = min(workers, os.cpu_count() or 1)  # its times are one worker's: at best the cores share them
+    minutes = 300 * sum(per_sub.values()) / parallel / 60 * 26 / len(per_sub)
     worst = sorted(per_sub.items(), key=lambda kv: -kv[1])[:3]
     return {"assignments": len(per_sub), "term_minutes": minutes, "costliest": worst}
 
