@@ -81,7 +81,16 @@ def build_otter(course: Course, assignment: str) -> Path:
     master = otter_master(notebook.read(course.source_notebook(assignment)), assignment,
                           "requirements.txt", [f.name for f in data])
     notebook.write(master, master_dir / f"{assignment}.ipynb")
-    run([sys.executable, "-m", "otter", "assign", "--no-pdfs", f"master/{assignment}.ipynb", "dist"], cwd=work)
+    argv = [sys.executable, "-m", "otter", "assign", "--no-pdfs", f"master/{assignment}.ipynb", "dist"]
+    try:
+        run(argv, cwd=work)
+    except RuntimeError as exc:
+        # otter gives the kernel that runs the notebook's tests 60 s to start; on a machine
+        # busy with other work it can miss that once.
+        if "Kernel didn't respond" not in str(exc):
+            raise
+        shutil.rmtree(work / "dist", ignore_errors=True)
+        run(argv, cwd=work)
 
     out_dir = course.otter_release / assignment
     shutil.rmtree(out_dir, ignore_errors=True)
