@@ -74,9 +74,8 @@ def footprint(source: str, modules: frozenset[str]) -> frozenset[str] | None:
     notebook binds by import before this cell."""
     if not DRAWS.search(source):
         return None
-    try:
-        tree = ast.parse(_MAGIC.sub(lambda m: f"{m.group(1)}pass", source))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parse(source)
+    if tree is None:
         return None
     bound: set[str] = set()
     for node in ast.walk(tree):

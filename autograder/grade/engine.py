@@ -163,8 +163,8 @@ def _display_only(plan: Plan, merged, checks: list[dict], public: list[dict]) ->
     """The instructor's cells that only draw a picture (see autograder.grade.display)."""
     instructor = {c.source for c in plan.source.cells if c.cell_type == "code" and not notebook.is_solution(c)}
     own = {i for i in merged.own if merged.cells[i]["source"] not in instructor}
-    later = frozenset().union(*(display.words(c["target"]) for c in checks),
-                              *(display.later_use(t["source"])[0] | display.later_use(t["source"])[2] for t in public))
+    reads = [display.later_use(t["source"]) for t in public]  # each test: what it reads, in code or functions
+    later = frozenset().union(*(display.words(c["target"]) for c in checks), *(r[0] | r[2] for r in reads))
     return display.display_only(merged.cells, own, later)
 
 
