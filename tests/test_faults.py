@@ -3,6 +3,7 @@ every grade already made, and counts nobody twice."""
 
 import csv
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -46,8 +47,22 @@ def _kill_when_graded(proc, course, k: int, timeout: float = 300) -> None:
     proc.wait()
 
 
-@pytest.mark.parametrize("kill_at", [1, N // 2])
-def test_sigkill_then_rerun_grades_everyone_exactly_once(mini_copy, tmp_path, kill_at):
+def _savers(grader_pid: int) -> list[int]:
+    """Helper saving processes of that grader still running."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if b"autograder.grade.saver" in cmd and str(grader_pid).encode() in cmd:
+            found.append(int(pid))
+    return found
+
+
+# (kill at the k-th result, saving submissions from n of them in a helper process)
+@pytest.mark.parametrize("kill_at,helper_from", [(1, 40), (N // 2, 40), (N // 2, 1)])
+def test_sigkill_then_rerun_grades_everyone_exactly_once(mini_copy, tmp_path, kill_at, helper_from):
     release = json.loads(Course(mini_copy).release_notebook(A).read_text())
     sub = tmp_path / "submitted"
     expected = {}
@@ -57,13 +72,18 @@ def test_sigkill_then_rerun_grades_everyone_exactly_once(mini_copy, tmp_path, ki
         expected[f"s{n:02d}"] = 2.0 if good else 0.0
     out = tmp_path / "grades.csv"
 
-    proc = subprocess.Popen(_grade_cmd(mini_copy, sub, out), cwd=mini_copy, env=tool_env(),
+    env = {**tool_env(), "AUTOGRADER_SAVE_PROCESS_FROM": str(helper_from)}
+    proc = subprocess.Popen(_grade_cmd(mini_copy, sub, out), cwd=mini_copy, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _kill_when_graded(proc, mini_copy, kill_at)
+    deadline = time.monotonic() + 5
+    while _savers(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _savers(proc.pid), "the saving process outlived the killed grader"
     first = _results(mini_copy)
     assert kill_at <= len(first) < N, "the grader finished before it was killed: the test proves nothing"
 
-    done = subprocess.run(_grade_cmd(mini_copy, sub, out), cwd=mini_copy, env=tool_env(), capture_output=True,
+    done = subprocess.run(_grade_cmd(mini_copy, sub, out), cwd=mini_copy, env=env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"{len(first)} already graded, {N - len(first)} to grade" in done.stdout

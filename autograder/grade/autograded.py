@@ -20,8 +20,6 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
-
 from autograder.build import notebook
 from autograder.grade.plan import Plan
 from autograder.grade.results import SubmissionResult
@@ -33,12 +31,11 @@ def autograded_path(root: Path, assignment: str, student_id: str, notebook: str)
     return Path(root) / "autograded" / student_id / assignment / notebook
 
 
-def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: SubmissionResult) -> Path | None:
-    """Write the grader's copy of one graded submission; None (and nothing written) when
-    the submission has no readable notebook. The gradebook changes are one transaction."""
+def autograded_copy(gb, db_url: str, plan: Plan, submission, result: SubmissionResult):
+    """The grader's copy of one graded submission, made in the open gradebook session
+    ``gb`` (whose rows nbgrader's SaveAutoGrades updates from it); None when the
+    submission has no readable notebook."""
     from nbgrader.preprocessors import ClearOutput, DeduplicateIds
-
-    from autograder.grade.gradebook import session
 
     if submission.path is None:
         return None
@@ -52,14 +49,16 @@ def write_autograded(root: Path, db_url: str, plan: Plan, submission, result: Su
     resources = {"nbgrader": {"notebook": stem, "assignment": plan.assignment, "student": result.student_id,
                               "db_url": db_url}}
     overwrite_kernelspec, overwrite_cells, check_metadata, save_autogrades = preprocessors_on_session()
-    with session(db_url) as gb:
-        for step in (ClearOutput(), DeduplicateIds(), overwrite_kernelspec(gb), overwrite_cells(gb),
-                     check_metadata()):
-            nb, resources = step.preprocess(nb, resources)
-        restore_graded_cells(nb, plan.source)
-        put_verdicts(nb, result.questions)
-        nb, resources = save_autogrades(gb).preprocess(nb, resources)
+    for step in (ClearOutput(), DeduplicateIds(), overwrite_kernelspec(gb), overwrite_cells(gb), check_metadata()):
+        nb, resources = step.preprocess(nb, resources)
+    restore_graded_cells(nb, plan.source)
+    put_verdicts(nb, result.questions)
+    nb, resources = save_autogrades(gb).preprocess(nb, resources)
     add_rubric(nb)
+    return nb
+
+
+def write_copy(root: Path, plan: Plan, result: SubmissionResult, nb) -> Path:
     path = autograded_path(root, plan.assignment, result.student_id, plan.notebook)
     _write(nb, path)
     return path
@@ -174,5 +173,16 @@ def _write(nb, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(nbformat.writes(nb))
+        fh.write(notebook_json(nb))
     os.replace(tmp, path)
+
+
+def notebook_json(nb) -> str:
+    """What ``nbformat.writes`` gives for a version 4 notebook, from a notebook that is
+    ours to change: no deep copy first, and no schema check (whose only effect is a log
+    line about a student's notebook, which was checked when it was read)."""
+    from nbformat.v4.nbjson import BytesEncoder
+    from nbformat.v4.rwbase import split_lines, strip_transient
+
+    return json.dumps(strip_transient(split_lines(nb)), cls=BytesEncoder, indent=1, sort_keys=True,
+                      separators=(",", ": "), ensure_ascii=False)

@@ -21,6 +21,7 @@ from autograder.grade import warmup
 from autograder.grade.engine import grade_submission, unanswered
 from autograder.grade.handgrades import with_hand_grades
 from autograder.grade.plan import Plan, load_plan
+from autograder.grade.saver import open_saver
 from autograder.grade.results import SubmissionResult, checks_version, gradebook_name, load_results, result_path
 from autograder.grade.submission import Submission, discover
 from autograder.paths import Course
@@ -91,9 +92,16 @@ def _grade_and_save(course, plan, opts, log, db_url, sandbox, limits, submission
         todo = [s for s in submissions if not _up_to_date(course, plan, s, db_url, in_gradebook)]
     log(f"{assignment}: {len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
         f"{len(todo)} to grade (sandbox: {sandbox.name})")
-    if todo:
-        _saving_ready()
+    saver = open_saver(len(todo)) if todo else None
+    try:
+        return _grade_todo(course, plan, opts, db_url, sandbox, limits, submissions, todo, early, saver)
+    finally:
+        if saver is not None:
+            saver.close()
 
+
+def _grade_todo(course, plan, opts, db_url, sandbox, limits, submissions, todo, early, saver):
+    assignment = plan.assignment
     failed = 0
     unsaved: dict[str, SubmissionResult] = {}
     bar = tqdm(total=len(todo), unit="nb", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
@@ -105,7 +113,8 @@ def _grade_and_save(course, plan, opts, log, db_url, sandbox, limits, submission
                 if opts.question:
                     result = _only_question(course, plan, submission, result, opts.question)
                 try:
-                    _save(course, db_url, plan, submission, result)
+                    _stamp(db_url, plan, submission, result)
+                    saver.save(course, db_url, plan, submission, result)
                 except Exception as exc:  # noqa: BLE001 - the batch goes on; the TA is told below
                     result = unanswered(plan, submission, "error", f"{GRADER_FAILED}: could not save the result: "
                                                                    f"{type(exc).__name__}: {clean(exc, 300, True)}")
@@ -174,36 +183,13 @@ def _only_question(course, plan, submission, fresh: SubmissionResult, question: 
     return old
 
 
-def _saving_ready() -> None:
-    """Import what saving a result needs (nbgrader's preprocessors: a second or so), while
-    the first submissions are graded rather than after the first one is."""
-    from autograder.grade.autograded import preprocessors_on_session
-
-    preprocessors_on_session()
-
-
-def _save(course, db_url, plan, submission, result) -> None:
-    from autograder.grade import gradebook
-
+def _stamp(db_url, plan, submission, result) -> None:
+    """What the saved result says about how it was graded."""
     result.source_version = plan.fingerprint
     result.gradebook = gradebook_name(db_url)
     result.checks_version = checks_version()
     if submission.submitted_at:
         result.submitted_at = submission.submitted_at.isoformat()
-    gradebook.record(db_url, plan, result, submission.submitted_at)
-    _write_autograded(course, db_url, plan, submission, result)
-    result.save(course.grades)  # last: its presence means "done"
-
-
-def _write_autograded(course, db_url, plan, submission, result) -> None:
-    """nbgrader's autograded/ copy, for formgrader's Manual Grading."""
-    from autograder.grade.autograded import write_autograded
-
-    try:
-        write_autograded(course.root, db_url, plan, submission, result)
-    except Exception as exc:  # noqa: BLE001 - the grade is saved; only the grader's copy is missing
-        tqdm.write(f"{submission.student_id}: formgrader copy not written ({type(exc).__name__}: {exc})",
-                   file=sys.stderr)
 
 
 # --- running: threads of this process, or a Dask cluster ----------------------------

@@ -164,18 +164,31 @@ def release(db_url: str | None = None) -> None:
         engine.dispose()
 
 
+class _OneTransaction(Session):
+    """nbgrader commits after each change (a grade, a comment): here those commits do
+    nothing, and the changes are written together when the block ends (queries still see
+    them: autoflush). A failure anywhere rolls the whole block back."""
+
+    def commit(self) -> None:
+        pass
+
+    def commit_all(self) -> None:
+        Session.commit(self)
+
+
 @contextmanager
 def session_on(engine):
     with engine.connect() as conn:
         outer = conn.begin()
-        # nbgrader commits after each change; here each commit ends a savepoint, and the
-        # rows it read stay loaded (nothing else writes them inside this transaction).
-        db = Session(bind=conn, join_transaction_mode="create_savepoint", autoflush=True, expire_on_commit=False)
+        # The rows read stay loaded: nothing else writes them inside this transaction.
+        db = _OneTransaction(bind=conn, join_transaction_mode="create_savepoint", autoflush=True,
+                             expire_on_commit=False)
         try:
             with warnings.catch_warnings():
                 # nbgrader's own update_or_create_submission triggers a harmless SQLAlchemy warning.
                 warnings.simplefilter("ignore", SAWarning)
                 yield OpenGradebook(engine, db)
+                db.commit_all()
             db.close()
             outer.commit()
         except BaseException:
@@ -215,18 +228,22 @@ def ensure_assignment(db_url: str, plan: Plan) -> None:
 
 def record(db_url: str, plan: Plan, result: SubmissionResult, submitted_at=None) -> None:
     """Set the automatic scores of one submission; manual scores are never touched."""
-    stem = plan.notebook.removesuffix(".ipynb")
     with session(db_url) as gb:
-        gb.update_or_create_student(result.student_id)
-        kwargs = {"timestamp": submitted_at} if submitted_at else {}
-        gb.update_or_create_submission(plan.assignment, result.student_id, **kwargs)
-        for q in result.questions:
-            if q.manual:
-                continue
-            grade = gb.find_grade(q.question, stem, plan.assignment, result.student_id)
-            grade.auto_score = q.score
-            grade.needs_manual_grade = False
-        gb.db.commit()
+        record_on(gb, plan, result, submitted_at)
+
+
+def record_on(gb: OpenGradebook, plan: Plan, result: SubmissionResult, submitted_at=None) -> None:
+    """:func:`record`, in an open :func:`session`."""
+    stem = plan.notebook.removesuffix(".ipynb")
+    gb.update_or_create_student(result.student_id)
+    kwargs = {"timestamp": submitted_at} if submitted_at else {}
+    gb.update_or_create_submission(plan.assignment, result.student_id, **kwargs)
+    for q in result.questions:
+        if q.manual:
+            continue
+        grade = gb.find_grade(q.question, stem, plan.assignment, result.student_id)
+        grade.auto_score = q.score
+        grade.needs_manual_grade = False
 
 
 def final_scores(db_url: str, plan: Plan, student_id: str) -> dict[str, float | None]:
