@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.grade.display import display_only
+from autograder.grade.display import display_only, display_plan
 
 IMPORTS = "import numpy as np\nimport matplotlib.pyplot as plt\nrng = np.random.default_rng(0)\n"
 ANSWER = "def norm(x):\n    return float(np.sqrt(x @ x))\n"
@@ -68,7 +68,69 @@ def test_a_check_target_or_public_test_reading_its_names_keeps_it():
 def test_a_plot_read_only_by_a_left_out_plot_is_left_out_too():
     second = "fig2, ax2 = plt.subplots()\nax2.plot(xs)\n"
     assert units(IMPORTS, ANSWER, PLOT, second) == [2, 3]
-    assert units(IMPORTS, ANSWER, PLOT, second, "print(xs)") == []
+    # xs read later: the first plot (which binds it) runs; the second only hands it to pyplot
+    assert units(IMPORTS, ANSWER, PLOT, second, "print(xs)") == [3]
+
+
+def heads(*sources: str, later=frozenset()) -> dict[int, str]:
+    """{cell: the source that still runs} for cells whose drawing tail is left out."""
+    cells = [{"unit": f"cell:{i}", "source": s} for i, s in enumerate(sources)]
+    return {int(u[5:]): h for u, h in display_plan(cells, set(), frozenset(later))[1].items()}
+
+
+COMPUTE_THEN_DRAW = ("ys = np.cumsum(np.ones(5))\ntotal = float(ys.sum())\n"
+                     "fig, (a1, a2) = plt.subplots(1, 2)\nfor ax, data in zip((a1, a2), (ys, ys[::-1])):\n"
+                     "    im = ax.plot(data, label=f'{total:.1f}')\n    ax.set_title(str(len(data)))\n"
+                     "a1.legend()\nplt.tight_layout()\nplt.show()\n")
+HEAD = "ys = np.cumsum(np.ones(5))\ntotal = float(ys.sum())\n"
+
+
+def test_a_cell_that_computes_then_draws_runs_up_to_its_drawing():
+    assert heads(IMPORTS, ANSWER, COMPUTE_THEN_DRAW, "print(ys, total)") == {2: HEAD}
+    # what the drawing reads from outside (ys, total) may be read later: nothing it calls can change it
+
+
+def test_a_name_the_drawing_binds_and_a_later_cell_reads_keeps_that_part():
+    figure = "fig, (a1, a2) = plt.subplots(1, 2)\n"
+    loop = ("for ax, data in zip((a1, a2), (ys, ys[::-1])):\n    im = ax.plot(data, label=f'{total:.1f}')\n"
+            "    ax.set_title(str(len(data)))\n")
+    assert heads(IMPORTS, ANSWER, COMPUTE_THEN_DRAW, "print(fig, ys, total)") == {2: HEAD + figure}
+    assert heads(IMPORTS, ANSWER, COMPUTE_THEN_DRAW, "print(ax, ys, total)") == {2: HEAD + figure + loop}
+    # a pure computation whose result nothing reads goes with the drawing
+    assert heads(IMPORTS, ANSWER, COMPUTE_THEN_DRAW, "print(ys)") == {2: "ys = np.cumsum(np.ones(5))\n"}
+
+
+@pytest.mark.parametrize("tail, why", [
+    ("ax.plot([norm(np.array([y, 1.0])) for y in ys])\n", "it calls a function of the notebook"),
+    ("ax.hist(rng.normal(size=10))\n", "it draws from a shared generator"),
+    ("ys.sort()\nax.plot(ys)\n", "a method that changes what it is called on"),
+    ("ax.plot(np.cumsum(ys, out=ys))\n", "a numpy function writing into its argument"),
+    ("ax.plot(np.random.normal(size=3))\n", "numpy's global generator"),
+    ("ys[0] = 1.0\nax.plot(ys)\n", "it stores into an object it did not make"),
+    ("plt.style.use('ggplot')\nax.plot(ys)\n", "a pyplot setting for every later plot"),
+    ("fig.savefig('out.png')\n", "it writes a file"),
+    ("f = lambda: ys\nax.plot(ys)\n", "a lambda"),
+    ("import math\nax.plot([math.pi])\n", "an import"),
+])
+def test_a_drawing_that_could_change_something_runs(tail, why):
+    cell = HEAD + "fig, ax = plt.subplots()\n" + tail + "plt.show()\n"
+    later = "print(ys, total, rng.normal())"
+    runs = heads(IMPORTS, ANSWER, cell, later).get(2, cell)
+    assert tail.splitlines()[0] in runs and runs.startswith(HEAD), why
+    assert heads(IMPORTS, ANSWER, HEAD + "fig, ax = plt.subplots()\nax.plot(ys)\nplt.show()\n", later) == {2: HEAD}
+    assert units(IMPORTS, ANSWER, cell, later) == [], why
+
+
+def test_a_builtin_or_numpy_the_notebook_rebinds_is_not_trusted():
+    assert heads(IMPORTS, ANSWER, COMPUTE_THEN_DRAW, "print(ys, total)") == {2: HEAD}
+    after_zip = {2: HEAD + "fig, (a1, a2) = plt.subplots(1, 2)\n"
+                    "for ax, data in zip((a1, a2), (ys, ys[::-1])):\n    im = ax.plot(data, label=f'{total:.1f}')\n"
+                    "    ax.set_title(str(len(data)))\n"}
+    assert heads(IMPORTS, "def zip(*a):\n    return []\n", COMPUTE_THEN_DRAW, "print(ys, total)") == after_zip
+    uses_np = "ys = np.ones(3)\nfig, ax = plt.subplots()\nax.plot(np.arange(3))\n"
+    assert heads(IMPORTS, ANSWER, uses_np, "print(ys)") == {2: "ys = np.ones(3)\n"}
+    assert heads(IMPORTS.replace("import numpy as np", "import numpy as np\nimport mylib as np"),
+                 ANSWER, uses_np, "print(ys)") == {}
 
 
 @pytest.mark.sandbox

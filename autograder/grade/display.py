@@ -18,6 +18,18 @@ Later cells are read statement by statement: a name counts as read when a statem
 read it before the cell binds it again, and a name inside a function or lambda counts as
 read whenever that is called. A cell that does not parse counts every word it has, and a
 word such as ``globals`` anywhere keeps every cell running: doubt keeps a cell running.
+
+A cell that computes something later cells use and then draws it runs only up to its
+drawing: its last statements are left out when they form a *drawing tail*:
+
+- they use pyplot, and call nothing but pyplot, the figures, axes and images made by
+  pyplot calls in this cell, a few builtins (``range``, ``zip``, ``len`` ...), a few numpy
+  functions that make new arrays (``np.arange``, ``np.cumsum`` ...) and a few methods
+  that only read (``.round``, ``.std`` ...), none of them named again by the notebook;
+  so nothing they touch can change, whoever made it;
+- they define, declare, delete and import nothing, store only into objects they made,
+  and write no files;
+- no later cell, check or public test reads a name they bind.
 """
 from __future__ import annotations
 
@@ -43,6 +55,20 @@ MODULE_STATE = frozenset({"use", "update", "seed", "manual_seed", "rand", "randn
                           "permutation", "choice", "dropout", "random", "random_sample", "sample", "standard_normal",
                           "integers"})
 _BUILTINS = frozenset(dir(builtins))
+# What a drawing tail may call besides pyplot and the objects pyplot made: nothing that
+# can change its arguments.
+PURE_BUILTINS = frozenset({"range", "len", "zip", "enumerate", "min", "max", "abs", "round", "str", "float", "int",
+                           "bool", "list", "tuple", "sorted", "sum", "reversed", "format", "repr", "print"})
+PURE_NUMPY = frozenset({"arange", "linspace", "asarray", "array", "cumsum", "diff", "append", "unique", "argsort",
+                        "sqrt", "degrees", "radians", "cos", "sin", "tan", "arctan2", "exp", "log", "log10", "abs",
+                        "max", "min", "mean", "std", "sum", "round", "clip", "concatenate", "stack", "vstack",
+                        "hstack", "zeros", "ones", "full", "eye", "triu_indices", "tril_indices", "meshgrid",
+                        "where", "isfinite", "percentile", "quantile", "histogram", "sign", "maximum", "minimum"})
+PURE_METHODS = frozenset({"round", "std", "mean", "sum", "max", "min", "item", "tolist", "copy", "astype",
+                          "reshape", "ravel", "flatten", "format", "upper", "lower", "title", "strip", "join",
+                          "argmax", "argmin", "cumsum", "numpy", "detach", "cpu", "get", "keys", "values",
+                          "items"})
+_TAIL_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.Expr, ast.For, ast.If, ast.Pass)
 
 
 @lru_cache(maxsize=4096)
@@ -204,12 +230,156 @@ def _imported(source: str) -> frozenset[str]:
                      if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names)
 
 
+def _targets(node: ast.AST) -> list[ast.AST | None]:
+    """The parts of an assignment target, in order (None for anything but a name)."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [n for elt in node.elts for n in _targets(elt)] if all(
+            isinstance(e, ast.Name) for e in node.elts) else [node]
+    return [node]
+
+
+def _made(st: ast.stmt, drawn: set[str]) -> set[str]:
+    """Names ``st`` binds to objects pyplot made (a figure, axes, an image): what a call on
+    ``plt`` or on such an object returns, part of one, or a loop over them."""
+    def from_drawn(value: ast.AST) -> bool:
+        if isinstance(value, (ast.Tuple, ast.List)):
+            return bool(value.elts) and all(from_drawn(e) for e in value.elts)
+        while isinstance(value, (ast.Attribute, ast.Subscript, ast.Call)):
+            value = value.func if isinstance(value, ast.Call) else value.value
+        return isinstance(value, ast.Name) and value.id in drawn
+
+    out: set[str] = set()
+    if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None and from_drawn(st.value):
+        for target in (st.targets if isinstance(st, ast.Assign) else [st.target]):
+            out |= _stores(target)
+    elif isinstance(st, ast.For):
+        it, parts = st.iter, _targets(st.target)
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip" and \
+                len(parts) == len(it.args):
+            out |= {p.id for p, arg in zip(parts, it.args) if isinstance(p, ast.Name) and from_drawn(arg)}
+        elif isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate" and \
+                len(parts) == 2 and it.args and isinstance(parts[1], ast.Name) and from_drawn(it.args[0]):
+            out.add(parts[1].id)
+        elif from_drawn(it):
+            out |= _stores(st.target)
+    return out
+
+
+def _tail_bound(stmts: list[ast.stmt], drawn: set[str], renamed: frozenset[str]) -> frozenset[str] | None:
+    """The names a drawing tail binds, or None if ``stmts`` are not one (see the module's
+    docstring). ``drawn``: names bound to pyplot or to what it made before the tail;
+    ``renamed``: every name the notebook binds (a builtin or ``np`` rebound is not pure)."""
+    drawn = set(drawn)
+    bound: set[str] = set()
+    for st in stmts:
+        for node in ast.walk(st):
+            if isinstance(node, ast.stmt) and not isinstance(node, _TAIL_STATEMENTS):
+                return None
+            if isinstance(node, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+                return None
+        for _ in range(2):  # a loop's variable first, then what its body makes from it
+            for node in ast.walk(st):
+                if isinstance(node, (ast.For, ast.Assign, ast.AnnAssign)):
+                    drawn |= _made(node, drawn)
+        bound |= _stores(st)
+    for st in stmts:
+        for node in ast.walk(st):
+            if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
+                if _base(node) not in bound | drawn:
+                    return None
+            elif isinstance(node, ast.Name) and node.id in INDIRECT:
+                return None
+            elif isinstance(node, ast.Call) and not _pure_call(node, drawn, renamed):
+                return None
+    return frozenset(bound)
+
+
+def _pure_call(call: ast.Call, drawn: set[str], renamed: frozenset[str]) -> bool:
+    chain = _chain(call.func)
+    if chain is None:  # a call on a call's result, a subscript ...: only a reading method
+        return isinstance(call.func, ast.Attribute) and call.func.attr in PURE_METHODS
+    name = chain[-1]
+    if name in FILE_CALLS or (chain[0] == "plt" and (name in MODULE_STATE or name.startswith("set_") and
+                                                     len(chain) == 2)):
+        return False
+    if chain[0] in drawn:
+        return True
+    if len(chain) == 1:
+        return name in PURE_BUILTINS and name not in renamed
+    if chain[0] == "np" and len(chain) == 2 and "np" not in renamed:
+        return name in PURE_NUMPY and not any(k.arg == "out" for k in call.keywords)
+    return name in PURE_METHODS
+
+
+def drawing_tail(source: str, renamed: frozenset[str]) -> list[tuple[int, str, frozenset[str]]]:
+    """The drawing tails of a cell, longest first (the whole cell may be one): (first line
+    left out, the source that still runs, the names the tail binds)."""
+    if not DRAWS.search(source):
+        return []
+    tree = _parse(source)
+    if tree is None or "plt" in renamed:
+        return []
+    lines = source.splitlines(keepends=True)
+    found = []
+    drawn = {"plt"}
+    for k in range(len(tree.body)):
+        if k:
+            drawn |= _made(tree.body[k - 1], drawn)
+        line = tree.body[k].lineno
+        tail = "".join(lines[line - 1:])
+        if not DRAWS.search(tail):
+            break
+        names = _tail_bound(tree.body[k:], drawn, renamed)
+        if names is not None:
+            found.append((line, "".join(lines[:line - 1]), names))
+    return found
+
+
+def tree_start(source: str) -> int | None:
+    """The line of a cell's first statement."""
+    tree = _parse(source)
+    return tree.body[0].lineno if tree is not None and tree.body else None
+
+
+def _renamed(cells: list[dict]) -> frozenset[str]:
+    """Every name any cell binds (assigned, defined, imported as)."""
+    out: set[str] = set()
+    for cell in cells:
+        tree = _parse(cell["source"])
+        if tree is None:
+            out |= words(cell["source"])
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                out.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                out |= {(a.asname or a.name).split(".")[0] for a in node.names
+                        if (a.asname or a.name).split(".")[0] not in ("np", "plt")}
+                out |= {a.asname for a in node.names if a.asname in ("np", "plt") and not _standard(node, a)}
+    return frozenset(out)
+
+
+def _standard(node, alias) -> bool:
+    """``import numpy as np`` and ``import matplotlib.pyplot as plt`` (or the from-forms)."""
+    full = alias.name if isinstance(node, ast.Import) else f"{node.module}.{alias.name}"
+    return (alias.asname, full) in {("np", "numpy"), ("plt", "matplotlib.pyplot")}
+
+
 def display_only(cells: list[dict], own: set[int], later_words: frozenset[str] = frozenset()) -> list[str]:
     """The units of ``cells`` (the merged notebook) that only draw, as above. ``own``: the
     indices of cells the student wrote; ``later_words``: what reads the namespace after
     every cell has run (the checks' targets, the public tests)."""
+    return display_plan(cells, own, later_words)[0]
+
+
+def display_plan(cells: list[dict], own: set[int],
+                 later_words: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, str]]:
+    """(the units of cells left out, {unit: the source that runs} for cells whose drawing
+    tail is left out), as the module's docstring says."""
     if any(words(c["source"]) & INDIRECT for c in cells) or later_words & INDIRECT:
-        return []
+        return [], {}
     uses = [later_use(c["source"]) for c in cells]
     deferred = Counter(name for u in uses for name in u[2])  # a function may run at any time
     modules: list[frozenset[str]] = []
@@ -217,15 +387,33 @@ def display_only(cells: list[dict], own: set[int], later_words: frozenset[str] =
     for cell in cells:
         modules.append(frozenset(seen))
         seen |= _imported(cell["source"])
+    renamed = _renamed(cells)
     skipped: list[int] = []
+    heads: dict[str, str] = {}
     for i in range(len(cells) - 1, -1, -1):  # from the end: a cell read only by skipped cells goes too
-        names = footprint(cells[i]["source"], modules[i]) if i not in own else None
-        if names is None or names & later_words or _read_after(names, uses[i + 1:]):
+        if i in own:
             continue
-        if not any(deferred[n] > (n in uses[i][2]) for n in names):  # another cell's function reads none
+        names = footprint(cells[i]["source"], modules[i])
+        if names is not None and not _blocked(names, i, uses, deferred, later_words):
             skipped.append(i)
             uses[i] = (frozenset(), frozenset(), frozenset())
-    return [cells[i]["unit"] for i in sorted(skipped)]
+            continue
+        for line, head, names in drawing_tail(cells[i]["source"], renamed):
+            if not _blocked(names, i, uses, deferred, later_words):
+                if line == tree_start(cells[i]["source"]):  # the whole cell is a drawing tail
+                    skipped.append(i)
+                    uses[i] = (frozenset(), frozenset(), frozenset())
+                else:
+                    heads[cells[i]["unit"]] = head
+                    uses[i] = later_use(head)
+                break
+    return [cells[i]["unit"] for i in sorted(skipped)], heads
+
+
+def _blocked(names: frozenset[str], i: int, uses, deferred: Counter, later_words: frozenset[str]) -> bool:
+    """Is one of ``names`` (what cell i binds or reads) read after it?"""
+    return bool(names & later_words) or _read_after(names, uses[i + 1:]) or any(
+        deferred[n] > (n in uses[i][2]) for n in names)  # another cell's function reads it
 
 
 def _read_after(names: frozenset[str], uses) -> bool:

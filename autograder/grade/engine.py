@@ -153,19 +153,22 @@ def _prepare(work: Path, course: Course, plan: Plan, merged, calls, cases) -> di
     # With a from-scratch exercise, code the notebook writes to a file is not importable:
     # the job folder leaves the import path (and the rule counts sys.path as dynamic code).
     own_code = any(REGISTRY[call.check_id].forbidden for call in calls.values())
-    job = {"cells": merged.cells, "checks": checks, "public": public, "skip": [], "no_local_imports": own_code,
-           "figures": "matplotlib" in preload_of(merged.cells), "not_run": _display_only(plan, merged, checks, public)}
+    not_run, heads = _display_only(plan, merged, checks, public)
+    cells = [dict(c, source=heads[c["unit"]]) if c.get("unit") in heads else c for c in merged.cells]
+    job = {"cells": cells, "checks": checks, "public": public, "skip": [], "no_local_imports": own_code,
+           "figures": "matplotlib" in preload_of(merged.cells), "not_run": not_run}
     doc, arrays = wire.pack_args({key: [c.args for c in items] for key, items in cases.items()})
     return {"job": job, "args": doc, "arrays": arrays, "data": course.data_files(plan.assignment)}
 
 
-def _display_only(plan: Plan, merged, checks: list[dict], public: list[dict]) -> list[str]:
-    """The instructor's cells that only draw a picture (see autograder.grade.display)."""
+def _display_only(plan: Plan, merged, checks: list[dict], public: list[dict]) -> tuple[list[str], dict[str, str]]:
+    """The instructor's cells that only draw a picture, and those that run only up to
+    their drawing (see autograder.grade.display)."""
     instructor = {c.source for c in plan.source.cells if c.cell_type == "code" and not notebook.is_solution(c)}
     own = {i for i in merged.own if merged.cells[i]["source"] not in instructor}
     reads = [display.later_use(t["source"]) for t in public]  # each test: what it reads, in code or functions
     later = frozenset().union(*(display.words(c["target"]) for c in checks), *(r[0] | r[2] for r in reads))
-    return display.display_only(merged.cells, own, later)
+    return display.display_plan(merged.cells, own, later)
 
 
 def _fill(work: Path, job: dict) -> None:
