@@ -311,6 +311,7 @@ def _pure_call(call: ast.Call, drawn: set[str], renamed: frozenset[str]) -> bool
     return name in PURE_METHODS
 
 
+@lru_cache(maxsize=4096)
 def drawing_tail(source: str, renamed: frozenset[str]) -> list[tuple[int, str, frozenset[str]]]:
     """The drawing tails of a cell, longest first (the whole cell may be one): (first line
     left out, the source that still runs, the names the tail binds)."""
@@ -343,21 +344,25 @@ def tree_start(source: str) -> int | None:
 
 def _renamed(cells: list[dict]) -> frozenset[str]:
     """Every name any cell binds (assigned, defined, imported as)."""
+    return frozenset().union(*(_binds(c["source"]) for c in cells))
+
+
+@lru_cache(maxsize=4096)
+def _binds(source: str) -> frozenset[str]:
+    tree = _parse(source)
+    if tree is None:
+        return words(source)
     out: set[str] = set()
-    for cell in cells:
-        tree = _parse(cell["source"])
-        if tree is None:
-            out |= words(cell["source"])
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                out.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                out.add(node.name)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                out |= {(a.asname or a.name).split(".")[0] for a in node.names
-                        if (a.asname or a.name).split(".")[0] not in ("np", "plt")}
-                out |= {a.asname for a in node.names if a.asname in ("np", "plt") and not _standard(node, a)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = (alias.asname or alias.name).split(".")[0]
+                if name not in ("np", "plt") or not _standard(node, alias):
+                    out.add(name)
     return frozenset(out)
 
 
