@@ -111,6 +111,8 @@ def test_a_name_the_drawing_binds_and_a_later_cell_reads_keeps_that_part():
     ("fig.savefig('out.png')\n", "it writes a file"),
     ("f = lambda: ys\nax.plot(ys)\n", "a lambda"),
     ("import math\nax.plot([math.pi])\n", "an import"),
+    ("plt.rcParams['lines.linewidth'] = 3\nax.plot(ys)\n", "a pyplot setting stored"),
+    ("line, = ax.plot(ys)\nmine = line.get_ydata()\nmine.sort()\n", "data handed back by a getter"),
 ])
 def test_a_drawing_that_could_change_something_runs(tail, why):
     cell = HEAD + "fig, ax = plt.subplots()\n" + tail + "plt.show()\n"

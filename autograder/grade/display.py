@@ -245,6 +245,9 @@ def _made(st: ast.stmt, drawn: set[str]) -> set[str]:
         if isinstance(value, (ast.Tuple, ast.List)):
             return bool(value.elts) and all(from_drawn(e) for e in value.elts)
         while isinstance(value, (ast.Attribute, ast.Subscript, ast.Call)):
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                    value.func.attr.startswith("get"):
+                return False  # a getter may hand back the caller's own data
             value = value.func if isinstance(value, ast.Call) else value.value
         return isinstance(value, ast.Name) and value.id in drawn
 
@@ -285,7 +288,7 @@ def _tail_bound(stmts: list[ast.stmt], drawn: set[str], renamed: frozenset[str])
     for st in stmts:
         for node in ast.walk(st):
             if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
-                if _base(node) not in bound | drawn:
+                if _base(node) not in (bound | drawn) - {"plt"}:  # pyplot's own settings are shared
                     return None
             elif isinstance(node, ast.Name) and node.id in INDIRECT:
                 return None
