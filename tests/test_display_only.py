@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.grade.display import display_only, display_plan
+from autograder.grade.display import display_plan
 
 IMPORTS = "import numpy as np\nimport matplotlib.pyplot as plt\nrng = np.random.default_rng(0)\n"
 ANSWER = "def norm(x):\n    return float(np.sqrt(x @ x))\n"
@@ -12,7 +12,7 @@ ANSWER = "def norm(x):\n    return float(np.sqrt(x @ x))\n"
 
 def units(*sources: str, own=(), later=frozenset()) -> list[int]:
     cells = [{"unit": f"cell:{i}", "source": s} for i, s in enumerate(sources)]
-    return [int(u[5:]) for u in display_only(cells, set(own), frozenset(later))]
+    return [int(u[5:]) for u in display_plan(cells, set(own), frozenset(later))[0]]
 
 
 PLOT = "xs = np.linspace(0, 1, 50)\nfig, ax = plt.subplots()\nax.plot(xs, [norm(np.array([x, 1.0])) for x in xs])\nplt.show()\n"

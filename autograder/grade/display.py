@@ -339,6 +339,7 @@ def drawing_tail(source: str, renamed: frozenset[str]) -> list[tuple[int, str, f
     return found
 
 
+@lru_cache(maxsize=4096)
 def tree_start(source: str) -> int | None:
     """The line of a cell's first statement."""
     tree = _parse(source)
@@ -375,17 +376,12 @@ def _standard(node, alias) -> bool:
     return (alias.asname, full) in {("np", "numpy"), ("plt", "matplotlib.pyplot")}
 
 
-def display_only(cells: list[dict], own: set[int], later_words: frozenset[str] = frozenset()) -> list[str]:
-    """The units of ``cells`` (the merged notebook) that only draw, as above. ``own``: the
-    indices of cells the student wrote; ``later_words``: what reads the namespace after
-    every cell has run (the checks' targets, the public tests)."""
-    return display_plan(cells, own, later_words)[0]
-
-
 def display_plan(cells: list[dict], own: set[int],
                  later_words: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, str]]:
-    """(the units of cells left out, {unit: the source that runs} for cells whose drawing
-    tail is left out), as the module's docstring says."""
+    """(the units of ``cells`` (the merged notebook) left out, {unit: the source that runs}
+    for cells whose drawing tail is left out), as the module's docstring says. ``own``:
+    the indices of cells the student wrote; ``later_words``: what reads the namespace
+    after every cell has run (the checks' targets, the public tests)."""
     if any(words(c["source"]) & INDIRECT for c in cells) or later_words & INDIRECT:
         return [], {}
     uses = [later_use(c["source"]) for c in cells]

@@ -226,14 +226,9 @@ def ensure_assignment(db_url: str, plan: Plan) -> None:
         nb, resources = step.preprocess(nb, resources)
 
 
-def record(db_url: str, plan: Plan, result: SubmissionResult, submitted_at=None) -> None:
-    """Set the automatic scores of one submission; manual scores are never touched."""
-    with session(db_url) as gb:
-        record_on(gb, plan, result, submitted_at)
-
-
-def record_on(gb: OpenGradebook, plan: Plan, result: SubmissionResult, submitted_at=None) -> None:
-    """:func:`record`, in an open :func:`session`."""
+def record(gb: OpenGradebook, plan: Plan, result: SubmissionResult, submitted_at=None) -> None:
+    """Set the automatic scores of one submission, in an open :func:`session`; manual
+    scores are never touched."""
     stem = plan.notebook.removesuffix(".ipynb")
     gb.update_or_create_student(result.student_id)
     kwargs = {"timestamp": submitted_at} if submitted_at else {}

@@ -42,14 +42,12 @@ def save(course, db_url, plan, submission, result) -> None:
 
     copy = None
     with gradebook.session(db_url) as gb:
-        gradebook.record_on(gb, plan, result, submission.submitted_at)
+        gradebook.record(gb, plan, result, submission.submitted_at)
         try:
-            with gb.db.begin_nested():
+            with gb.db.begin_nested():  # a failure undoes the copy's changes only
                 copy = autograded_copy(gb, db_url, plan, submission, result)
         except Exception as exc:  # noqa: BLE001 - the grade is saved; only the grader's copy is missing
             _no_copy(submission, exc)
-            copy = None
-            gradebook.record_on(gb, plan, result, submission.submitted_at)  # whatever the failure undid
     if copy is not None:
         try:
             write_copy(course.root, plan, result, copy)
