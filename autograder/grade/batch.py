@@ -197,6 +197,7 @@ def _stamp(db_url, plan, submission, result) -> None:
 GRADER_FAILED = "the grader itself failed"
 # Per notebook: 10 minutes in all, 2 minutes without progress (one cell or one check).
 DEFAULT_LIMITS = {"wall_s": 600.0, "cpu_s": 600.0, "idle_s": 120.0}
+THREADS_PER_SLOT = 2  # a sandbox run on each slot, and a notebook read or judged beside it
 def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_name: str, limits):
     """One unit of work for a Dask worker (importable, so remote workers can run it)."""
     from autograder.sandbox import get_sandbox
@@ -204,9 +205,11 @@ def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_nam
     return _grade_one(Course(Path(course_root)), plan, submission, get_sandbox(sandbox_name), limits)
 
 
-def _grade_one(course: Course, plan: Plan, submission: Submission, sandbox, limits) -> SubmissionResult:
+def _grade_one(course: Course, plan: Plan, submission: Submission, sandbox, limits,
+               slots: warmup.Slots | None = None) -> SubmissionResult:
+    """``slots``: lends a slot per sandbox run; None: one slot of the pool for the whole task."""
     pool = warmup.slot_pool()
-    slot = pool.get()
+    slot = slots if slots is not None else pool.get()
     try:
         try:
             return grade_submission(course, plan, submission, sandbox, limits, slot)
@@ -214,7 +217,8 @@ def _grade_one(course: Course, plan: Plan, submission: Submission, sandbox, limi
             return unanswered(plan, submission, "error",
                               f"{GRADER_FAILED}: {type(exc).__name__}: {clean(exc, 300, True)}")
     finally:
-        pool.put(slot)
+        if slots is None:
+            pool.put(slot)
 
 
 class _Runs:
@@ -225,12 +229,15 @@ class _Runs:
     def __init__(self, course, plan, todo, sandbox, limits, opts):
         from concurrent.futures import ThreadPoolExecutor
 
-        self.todo, self.pool, self.futures = list(todo), None, {}
+        self.todo, self.pool, self.futures, self.slots = list(todo), None, {}, None
         self.dask = (course, plan, sandbox, limits, opts) if opts.scheduler else None
         if self.todo and not opts.scheduler:
             workers = min(opts.workers or os.cpu_count() or 1, len(self.todo))
-            self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grade")
-            self.futures = {self.pool.submit(_grade_one, course, plan, s, sandbox, limits): s for s in self.todo}
+            self.slots = warmup.Slots(workers)
+            threads = min(len(self.todo), workers * THREADS_PER_SLOT)
+            self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="grade")
+            self.futures = {self.pool.submit(_grade_one, course, plan, s, sandbox, limits, self.slots): s
+                            for s in self.todo}
 
     def __iter__(self):
         if not self.todo:
@@ -251,6 +258,8 @@ class _Runs:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.slots is not None:
+            self.slots.close()
 
 
 def _run_dask(course, plan, todo, sandbox, limits, opts):

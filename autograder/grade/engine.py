@@ -6,6 +6,7 @@ sees the student's code, the inputs and the probes; it hands back plain arrays.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -66,11 +67,15 @@ def unanswered(plan: Plan, submission: Submission, status: str, reason: str) -> 
                             sha256=submission.sha256(), graded_at=_now())
 
 
-def grade_submission(course: Course, plan: Plan, submission: Submission, sandbox, limits, slot: int = 0,
+def grade_submission(course: Course, plan: Plan, submission: Submission, sandbox, limits, slot=0,
                      rng: np.random.Generator | None = None) -> SubmissionResult:
+    """``slot``: the sandbox slot of every run, or an object whose ``lend()`` (a context
+    manager) lends one per run (``autograder.grade.warmup.Slots``: grading threads then
+    outnumber the slots). Time spent waiting for a slot is not the submission's."""
     started = time.monotonic()
     result = _grade(course, plan, submission, sandbox, limits, slot, rng or fresh_rng())
-    result.duration_s = round(time.monotonic() - started, 3)
+    waited = result.timing.pop("wait", 0.0) if result.timing else 0.0
+    result.duration_s = round(time.monotonic() - started - waited, 3)
     if result.timing:  # the rest: reading the notebook, making the cases, the job's files, the outcomes
         result.timing["files"] = round(max(0.0, result.duration_s - sum(result.timing.values())), 4)
     return result
@@ -109,11 +114,15 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     for cell in plan.cells:
         questions.append(_judge_cell(cell, merged, cases, outcomes, skipped, watched))
     _explain_dependents(plan, merged, questions)
+    rechecks: dict[str, float] = {}  # their runs count as judging, but not their wait for a slot
     if plan.keep_dependent_points and outcomes is not None:
-        _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot)
+        _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot, rechecks)
     if outcomes is None:
         status = problem[0] if problem else "error"
-    clock["judge"] = time.monotonic() - judging
+    waited = rechecks.get("wait", 0.0)
+    clock["judge"] = time.monotonic() - judging - waited
+    if waited:
+        clock["wait"] = clock.get("wait", 0.0) + waited
     return SubmissionResult(submission.student_id, plan.assignment, plan.notebook, status, "; ".join(notes),
                             questions, sha256=submission.sha256(), graded_at=_now(), public=public,
                             cell_errors=_cell_errors(merged, raised),
@@ -190,12 +199,31 @@ def _run(work: Path, job: dict, sandbox, limits, slot, clock: dict | None = None
     """Run the job, rerunning without any unit that hung or crashed. Returns the outcomes
     (or None), the skipped units with why, and (status, reason) if something went wrong.
     ``clock`` gathers the seconds spent in each phase (see :func:`_clock_run`)."""
+    clock = {} if clock is None else clock
+    job["job"]["skip"] = []
+    _fill(work, job)  # before a slot is taken
+    with _slot_for_run(slot, clock) as slot:
+        return _attempts(work, job, sandbox, limits, slot, clock)
+
+
+@contextlib.contextmanager
+def _slot_for_run(slot, clock: dict):
+    """``slot`` itself, or one lent by ``slot.lend()``; the wait goes to clock["wait"]."""
+    if isinstance(slot, int):
+        yield slot
+        return
+    asked = time.monotonic()
+    with slot.lend() as lent:
+        clock["wait"] = clock.get("wait", 0.0) + time.monotonic() - asked
+        yield lent
+
+
+def _attempts(work: Path, job: dict, sandbox, limits, slot: int, clock: dict):
     skipped: dict[str, str] = {}
     problem = None
     deadline = time.monotonic() + limits.wall_s
     harness = HarnessJob(preload=preload_of(job["job"]["cells"]))
-    clock = {} if clock is None else clock
-    for _attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         last = {"unit": None}
         marks: list[tuple[float, str]] = []
         track = progress_tracker(job["job"], last)
@@ -206,8 +234,9 @@ def _run(work: Path, job: dict, sandbox, limits, slot, clock: dict | None = None
                 marks.append((time.monotonic(), last["unit"]))
             return accepted
 
-        job["job"]["skip"] = sorted(skipped)
-        _fill(work, job)
+        if attempt:
+            job["job"]["skip"] = sorted(skipped)
+            _fill(work, job)
         left = deadline - time.monotonic()
         if left <= 1:
             problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")
@@ -385,7 +414,7 @@ def _failed_functions(plan, questions: list[QuestionResult]) -> dict[str, Verdic
     return failed
 
 
-def _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot) -> None:
+def _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, limits, slot, clock: dict) -> None:
     """The assignment's setting "a dependent question keeps its points": a question that
     failed only through failed functions it calls runs again with those functions replaced
     by their reference; if it passes then, it keeps its points. One more sandbox run, and
@@ -406,7 +435,7 @@ def _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, 
     for i, chain in todo.items():
         groups.setdefault(tuple(sorted(chain)), []).append(i)
     kept = [i for fixes, members in groups.items()
-            for i in _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, members)]
+            for i in _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, members, clock)]
     targets = {i: _failed_target(plan.cells[i], questions[i]) for i in kept}
     for i in kept:
         questions[i].score, questions[i].mistake = questions[i].max_score, None
@@ -418,7 +447,7 @@ def _recheck_dependents(course, plan, merged, calls, cases, questions, sandbox, 
                                  f"it keeps its points (this assignment counts one mistake once); fix {said} first")
 
 
-def _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, members) -> list[int]:
+def _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, members, clock: dict) -> list[int]:
     """The questions among ``members`` that pass with ``fixes`` replaced by their reference."""
     cells = merged.cells + [{"unit": f"cell:{len(merged.cells) + j}", "source": plan.references[name]}
                             for j, name in enumerate(fixes)]
@@ -429,7 +458,7 @@ def _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, m
         job = _prepare(work, course, plan, replace(merged, cells=cells), sub_calls,
                        {key: cases[key] for key in sub_calls})
         job["job"]["public"] = []
-        outcomes, skipped, _ = _run(work, job, sandbox, limits, slot)
+        outcomes, skipped, _ = _run(work, job, sandbox, limits, slot, clock)
     if outcomes is None:
         return []
     watched = outcomes.pop(wire.WATCH_KEY, {})

@@ -8,6 +8,7 @@ while this process imports the rest and reads the plan and the gradebook.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -65,6 +66,59 @@ def slot_pool(size: int = 64) -> queue.Queue:
             for n in reversed(range(size)):
                 _SLOTS.put(base + n)
     return _SLOTS
+
+
+class Slots:
+    """The sandbox slots of one class: ``count`` slots taken from this process's pool (the
+    ones :func:`prewarm` started), lent one sandbox run at a time. More grading threads
+    than slots keep every slot busy: while one submission runs, another thread reads the
+    next notebook or judges the last one."""
+
+    def __init__(self, count: int):
+        pool = slot_pool()
+        self._free: queue.LifoQueue = queue.LifoQueue()
+        taken = [pool.get() for _ in range(count)]
+        for n in reversed(taken):  # the first run gets the slot that was warmed first
+            self._free.put(n)
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @contextlib.contextmanager
+    def lend(self):
+        while True:
+            with self._lock:
+                closed = self._closed
+            if closed:  # a run still starting after close(): from the pool, as _grade_one does
+                pool = slot_pool()
+                n = pool.get()
+                try:
+                    yield n
+                finally:
+                    pool.put(n)
+                return
+            try:
+                n = self._free.get(timeout=0.5)
+                break
+            except queue.Empty:
+                continue
+        try:
+            yield n
+        finally:
+            with self._lock:
+                if self._closed:
+                    slot_pool().put(n)
+                else:
+                    self._free.put(n)
+
+    def close(self) -> None:
+        """Give the slots back to the pool; one still lent goes back when its run ends."""
+        with self._lock:
+            self._closed = True
+            while True:
+                try:
+                    slot_pool().put(self._free.get_nowait())
+                except queue.Empty:
+                    break
 
 
 def prewarm(course: Course, assignment: str, submitted: Path, sandbox_name: str, workers: int,
