@@ -198,6 +198,8 @@ GRADER_FAILED = "the grader itself failed"
 # Per notebook: 10 minutes in all, 2 minutes without progress (one cell or one check).
 DEFAULT_LIMITS = {"wall_s": 600.0, "cpu_s": 600.0, "idle_s": 120.0}
 THREADS_PER_SLOT = 2  # a sandbox run on each slot, and a notebook read or judged beside it
+
+
 def grade_task(course_root: str, plan: Plan, submission: Submission, sandbox_name: str, limits):
     """One unit of work for a Dask worker (importable, so remote workers can run it)."""
     from autograder.sandbox import get_sandbox

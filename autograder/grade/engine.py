@@ -81,8 +81,14 @@ def grade_submission(course: Course, plan: Plan, submission: Submission, sandbox
     return result
 
 
-def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionResult:
+@lru_cache(maxsize=1)
+def _load_checks() -> None:
+    """Every check registered, once per process (a Dask worker may not have loaded them)."""
     load_all()
+
+
+def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionResult:
+    _load_checks()
     if submission.path is None:
         return unanswered(plan, submission, "invalid", submission.problem)
     try:
