@@ -52,8 +52,10 @@ class OpenGradebook(Gradebook):
         key = ("notebook", notebook, assignment)
         if key not in self._memo:
             nb = Gradebook.find_notebook(self, notebook, assignment)
-            graded = {c.name: c for c in nb.task_cells}
-            graded.update({c.name: c for c in nb.grade_cells})
+            # Queried by kind, each row whole: nbgrader's nb.grade_cells loads the base rows,
+            # then each cell's max_score and cell_type with a query of its own.
+            graded = {c.name: c for c in self.db.query(api.TaskCell).filter(api.TaskCell.notebook_id == nb.id)}
+            graded.update({c.name: c for c in self.db.query(api.GradeCell).filter(api.GradeCell.notebook_id == nb.id)})
             self._memo[key] = (nb, {c.name: c for c in nb.source_cells}, graded)
         return self._memo[key]
 
