@@ -2,6 +2,7 @@
 which runs inside the sandbox) and the trusted side's checks from outside (tamper.py)."""
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -138,3 +139,26 @@ def test_wipe_refuses_a_tree_too_deep_or_too_big(tmp_path, monkeypatch):
     assert tamper.wipe(str(tmp_path / "missing")) is False
     (tmp_path / "alink").symlink_to(wide)
     assert tamper.wipe(str(tmp_path / "alink")) is False  # never through a link
+
+
+ZYGOTE_START = """
+import json, socket, sys
+import autograder.harness.warm as warm
+def boom():
+    raise RuntimeError("no display")
+warm.WARM_UPS["json"] = boom
+from autograder.sandbox.zygote import Zygote
+ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+z = Zygote(sys.argv[1], theirs.fileno(), ["json", "no_such_module_here"], warm=True)
+print(json.dumps({"failed": sorted(z.failed), "not_warmed": z.not_warmed}))
+"""
+
+
+def test_zygote_tells_a_preload_that_did_not_import_from_one_whose_warm_up_failed(tmp_path):
+    from tests.helpers import REPO
+
+    out = subprocess.run([sys.executable, "-c", ZYGOTE_START, str(tmp_path)], cwd=REPO, capture_output=True,
+                         text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    said = json.loads(out.stdout.strip().splitlines()[-1])
+    assert said == {"failed": ["no_such_module_here"], "not_warmed": {"json": "RuntimeError: no display"}}

@@ -210,6 +210,10 @@ class Zygote:
         if ready.get("failed"):
             log_once(f"preload:{sorted(ready['failed'])}",
                       f"warm sandbox: could not preload {ready['failed']}; jobs import them themselves")
+        if ready.get("not_warmed"):
+            log_once(f"warm-up:{sorted(ready['not_warmed'])}",
+                      f"warm sandbox: the first use of {ready['not_warmed']} failed before any job; "
+                      "jobs pay for it themselves")
         self.tasks = int(ready.get("tasks", 1))
         self.key = (python, harness)
         self.memory_mb = memory_mb

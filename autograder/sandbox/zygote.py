@@ -84,7 +84,8 @@ class Zygote:
     def __init__(self, slot_dir: str, ctl_fd: int, preload: list[str], warm: bool = True):
         self.slot_dir = slot_dir
         self.ctl = socket.socket(fileno=ctl_fd)
-        self.failed: dict[str, str] = {}
+        self.failed: dict[str, str] = {}  # preloads that did not import
+        self.not_warmed: dict[str, str] = {}  # imported, but their warm-up failed
         # No collections while the modules load: torch's import runs some 370 of them, and
         # a final one walks its 170,000 objects (0.1 s of CPU per zygote in all). What the
         # imports leave behind, about 1 MB of garbage included, is frozen below; every job
@@ -103,7 +104,7 @@ class Zygote:
         self.harness_run = harness_run
         if warm:  # each library's first use, paid here once (for a zygote with many jobs ahead)
             gc.enable()
-            self.failed.update(warm_up(preload))
+            self.not_warmed.update(warm_up(preload))
             gc.collect()
         # What is loaded now stays for every job: out of the collector's sight, a job's
         # collections do not walk (and copy on write) the preloaded modules' objects.
@@ -184,7 +185,7 @@ class Zygote:
         self.send({"op": "exit", "status": status, "cpu": cpu})
 
     def serve(self) -> None:
-        self.send({"op": "ready", "failed": self.failed, "tasks": tasks()})
+        self.send({"op": "ready", "failed": self.failed, "not_warmed": self.not_warmed, "tasks": tasks()})
         while True:
             doc, fds = self.recv()
             op = doc.get("op")
