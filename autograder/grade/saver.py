@@ -12,6 +12,7 @@ dies, the submission it was saving and every later one are saved in this process
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -164,6 +165,7 @@ def _serve(grader_pid: int) -> None:
     os.dup2(2, 1)  # whatever prints goes to stderr, never into the answers
     sys.stdout = sys.stderr
     ready()
+    gc.freeze()  # nbgrader's and sqlalchemy's modules: no collection walks them again
     while True:
         try:
             work = _receive(requests)
