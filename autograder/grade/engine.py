@@ -55,6 +55,27 @@ for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 
+SCRATCH_FREE = 4 * 2**30  # room /dev/shm must have: a few threads' outcomes (MAX_OUTCOME_BYTES each)
+
+
+@lru_cache(maxsize=1)
+def scratch_dir() -> str | None:
+    """Where a submission's job files are written and its outcomes read back, scratch that
+    lives for a second: /dev/shm (memory) when it has room to spare, since on this
+    machine's disk the same files cost 5 ms of CPU per submission and in memory 1 ms;
+    else the system's temporary folder (None). ``AUTOGRADER_SCRATCH`` names another."""
+    chosen = os.environ.get("AUTOGRADER_SCRATCH")
+    if chosen:
+        return chosen
+    try:
+        room = os.statvfs("/dev/shm")
+        if os.access("/dev/shm", os.W_OK | os.X_OK) and room.f_bavail * room.f_frsize >= SCRATCH_FREE:
+            return "/dev/shm"
+    except OSError:
+        pass
+    return None
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -101,7 +122,7 @@ def _grade(course, plan, submission, sandbox, limits, slot, rng) -> SubmissionRe
     cases = {key: REGISTRY[call.check_id].make_cases(rng) for key, call in calls.items()}
 
     clock: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="la4ml-grade-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="la4ml-grade-", dir=scratch_dir()) as tmp:
         work = Path(tmp) / "work"
         job = _prepare(work, course, plan, merged, calls, cases)
         outcomes, skipped, problem = _run(work, job, sandbox, limits, slot, clock)
@@ -339,7 +360,7 @@ def _read_outcomes(work: Path):
     try:
         doc = json.loads(_read_regular(work / "outcomes.json", 16 * 2**20))
         # Never write into the job folder: a link the submission left there would be followed.
-        with tempfile.TemporaryDirectory(prefix="la4ml-outcomes-") as private:
+        with tempfile.TemporaryDirectory(prefix="la4ml-outcomes-", dir=scratch_dir()) as private:
             tmp = Path(private) / "outcomes.npz"
             tmp.write_bytes(_read_regular(work / "outcomes.npz", MAX_OUTCOME_BYTES))
             arrays = wire.load_arrays(tmp)
@@ -459,7 +480,7 @@ def _recheck(course, plan, merged, calls, cases, sandbox, limits, slot, fixes, m
                             for j, name in enumerate(fixes)]
     keys = {f"{k.check_id}@{k.target}" for i in members for k in plan.cells[i].calls}
     sub_calls = {key: call for key, call in calls.items() if key in keys}
-    with tempfile.TemporaryDirectory(prefix="la4ml-recheck-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="la4ml-recheck-", dir=scratch_dir()) as tmp:
         work = Path(tmp) / "work"
         job = _prepare(work, course, plan, replace(merged, cells=cells), sub_calls,
                        {key: cases[key] for key in sub_calls})
