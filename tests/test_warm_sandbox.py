@@ -454,3 +454,52 @@ def test_job_folder_has_a_quota(tmp_path, case):
     assert uid_processes(UID_BASE + slot) == [zygote_pid(slot)]
     mounts = [m for m in Path("/proc/self/mountinfo").read_text().splitlines() if f"/slot-{slot}-" in m]
     assert mounts and not [m for m in mounts if "/job-" in m]
+
+
+# What a job sees of its memory cgroup and of its open files.
+JOINED = """
+import os
+memory = [line for line in open("/proc/self/cgroup").read().splitlines() if ":memory:" in line]
+fds = []
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        fds.append(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        pass  # the folder listing's own descriptor
+os.write(1, ("JOINED " + repr((memory, fds)) + "\\n").encode())
+"""
+
+
+def _joined(result) -> tuple[list[str], list[str]]:
+    assert result.returncode == 0, result.stderr_tail
+    line = [x for x in result.stdout_tail.splitlines() if x.startswith("JOINED ")][-1]
+    return eval(line[len("JOINED "):])  # noqa: S307 - our own probe's repr
+
+
+@pytest.mark.parametrize("who", ["child", "grader"])
+def test_a_job_runs_in_its_memory_cgroup_whoever_moved_it(tmp_path, monkeypatch, who):
+    """The child joins its job's cgroup itself (cgroup v1: a thread moving itself skips an
+    RCU grace period); when it cannot, the grader moves it. Either way the job runs warm,
+    inside its own cgroup, and the cgroup file it joined through is closed before it runs."""
+    slot, sb = SLOT + 13 + (who == "grader"), WarmSandbox()
+    moves = []
+    real_write = Path.write_text
+
+    def spy(self, text, *a, **k):
+        if self.name == "cgroup.procs":
+            moves.append(text)
+        return real_write(self, text, *a, **k)
+
+    monkeypatch.setattr(Path, "write_text", spy)
+    if who == "grader":
+        monkeypatch.setattr(MemoryCgroup, "tasks_fd", lambda self: None)
+    assert run(sb, job(tmp_path / "a", "x = 1"), slot).returncode == 0
+    zygote = zygote_pid(slot)
+    memory, fds = _joined(run(sb, job(tmp_path / "b", JOINED), slot))
+    assert len(memory) == 1 and f"/{MemoryCgroup.PREFIX}{os.getpid()}-{slot}-" in memory[0], memory
+    assert not [f for f in fds if "cgroup" in f or f.endswith("/tasks")], fds
+    assert zygote_pid(slot) == zygote  # ran warm: no fallback to a cold run, no restart
+    if MemoryCgroup._own_parent()[1] == 1 and who == "child":
+        assert moves == []
+    else:
+        assert len(moves) == 2  # one per job

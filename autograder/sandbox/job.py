@@ -55,18 +55,22 @@ def execute(self, job_dir: Path, limits: Limits, on_progress, cgroup: MemoryCgro
     prog_r, prog_w = os.pipe()
     go_r, go_w = os.pipe()
     mine = [out_r, err_r, prog_r, go_w]
+    theirs = [out_w, err_w, prog_w, go_r]
+    tasks = cgroup.tasks_fd()
+    if tasks is not None:
+        theirs.append(tasks)
     job = {"op": "run", "dir": str(job_dir),
            "limits": {"cpu": cpu_ceiling(limits), "fsize": limits.file_mb * 2**20,
                       "nproc": limits.processes}}
     try:
         self.sock.sendmsg([json.dumps(job).encode()],
-                          [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [out_w, err_w, prog_w, go_r]))])
+                          [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", theirs))])
     except OSError:
         reply = None
     else:
         reply = recv(self.sock, REPLY_TIMEOUT_S)
     finally:
-        for fd in (out_w, err_w, prog_w, go_r):
+        for fd in theirs:
             os.close(fd)
     if not reply or reply.get("op") != "pid" or not isinstance(reply.get("pid"), int):
         for fd in mine:
@@ -77,8 +81,8 @@ def execute(self, job_dir: Path, limits: Limits, on_progress, cgroup: MemoryCgro
     for pid in tamper.children(self.host_pid):
         if tamper.ns_pid(pid) == (self.host_pid, reply["pid"]):
             child = pid
-    moved = False
-    if child is not None:
+    moved = child is not None and cgroup._member(child)  # the child joined it itself
+    if child is not None and not moved:
         try:
             cgroup.procs_file.write_text(str(child))
             moved = cgroup._member(child)

@@ -201,6 +201,17 @@ class MemoryCgroup:
         except (OSError, ValueError):
             return []
 
+    def tasks_fd(self) -> int | None:
+        """cgroup v1: the ``tasks`` file, open for writing, for a job's child to join the
+        cgroup itself (as root opened it, the kernel lets that child write its own thread
+        id there: "0"). None on cgroup v2, where a process joins only as a whole."""
+        if self.version != 1:
+            return None
+        try:
+            return os.open(self.path / "tasks", os.O_WRONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
+
     def _member(self, pid: int) -> bool:
         try:
             rel = Path(f"/proc/{pid}/cgroup").read_text()
