@@ -503,3 +503,34 @@ def test_a_job_runs_in_its_memory_cgroup_whoever_moved_it(tmp_path, monkeypatch,
         assert moves == []
     else:
         assert len(moves) == 2  # one per job
+
+
+def _anon_huge_kb(pid: int) -> int:
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        if line.startswith("AnonHugePages:"):
+            return int(line.split()[1])
+    return 0
+
+
+HOST_THP = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+
+
+@pytest.mark.skipif(not HOST_THP.exists() or "[madvise]" not in HOST_THP.read_text(),
+                    reason="the host's transparent huge pages are not in madvise mode")
+@pytest.mark.parametrize("setting", ["default", "off"])
+def test_the_zygote_heap_is_in_huge_pages_unless_turned_off(tmp_path, monkeypatch, setting):
+    """malloc backs the zygote's heap with 2 MiB pages (it reads two read-only copies of the
+    host's settings); jobs still get the usual environment. AUTOGRADER_HUGE_PAGES=0 turns it off."""
+    slot = SLOT + 15 + (setting == "off")
+    if setting == "off":
+        monkeypatch.setenv("AUTOGRADER_HUGE_PAGES", "0")
+    r = run(WarmSandbox(), job(tmp_path, """
+        import os, numpy
+        seen = (os.environ.get("GLIBC_TUNABLES"), open("/sys/kernel/mm/transparent_hugepage/enabled").read(),
+                sorted(os.listdir("/sys/kernel/mm/transparent_hugepage")))
+        os.write(1, ("SEEN " + repr(seen) + "\\n").encode())
+        """), slot)
+    assert r.returncode == 0, r.stderr_tail
+    assert f"SEEN (None, {HOST_THP.read_text()!r}, ['enabled', 'hpage_pmd_size'])" in r.stdout_tail
+    huge = _anon_huge_kb(zygote_pid(slot))
+    assert (huge >= 2048) if setting == "default" else (huge == 0), huge

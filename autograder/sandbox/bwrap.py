@@ -154,6 +154,8 @@ class BwrapSandbox:
         for tree in trees:
             if tree not in made:
                 a += parents(tree) + ["--ro-bind", tree, tree]
+        for path in sorted(k for k in fds if k.startswith("/")):  # read-only copies (huge_pages)
+            a += parents(os.path.dirname(path)) + ["--perms", "0444", "--ro-bind-data", str(fds[path]), path]
         a += parents(wd_dest) + ["--bind", wd_src, wd_dest, "--chdir", wd_dest,
                                  "--remount-ro", "/"]
         if "seccomp" in fds:
@@ -219,6 +221,25 @@ def identity_files(uid: int) -> dict[str, bytes]:
               f"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
     group = f"root:x:0:\nsandbox:x:{uid}:\nnogroup:x:65534:\n"
     return {"passwd": passwd.encode(), "group": group.encode()}
+
+
+THP = "/sys/kernel/mm/transparent_hugepage"
+
+
+def huge_pages() -> dict[str, bytes]:
+    """What glibc's malloc reads to back its heap with transparent huge pages when asked to
+    (``GLIBC_TUNABLES=glibc.malloc.hugetlb=1``): copies of two host files, bound read-only
+    in the warm sandbox's otherwise empty /sys. A zygote whose heap is in 2 MiB pages forks
+    and exits with a few hundred page-table entries instead of tens of thousands (for torch,
+    about 8 ms less of each job). Empty if the host has no such files."""
+    out = {}
+    for name in ("enabled", "hpage_pmd_size"):
+        try:
+            with open(f"{THP}/{name}", "rb") as f:
+                out[f"{THP}/{name}"] = f.read(256)
+        except OSError:
+            return {}
+    return out
 
 
 def data_fds(data: dict[str, bytes]) -> dict[str, int]:

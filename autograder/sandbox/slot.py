@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from . import seccomp, tamper
-from .bwrap import BwrapSandbox, data_fds, identity_files
+from .bwrap import BwrapSandbox, data_fds, huge_pages, identity_files
 from .job import REPLY_TIMEOUT_S, ZygoteError, execute, recv
 from .jobfs import JobFsError, copy_tree, make_shared, mount_tmpfs, remove_tree, unmount
 from .limits import Limits, MemoryCgroup, RunResult, kill_pid
@@ -51,6 +51,14 @@ def log_once(key: str, message: str) -> None:
 
 # ---------------------------------------------------------------------- the zygote
 
+
+def zygote_env(python: str) -> dict[str, str]:
+    """The zygote's environment: a job's, and malloc asked for huge pages (bwrap.huge_pages;
+    ``AUTOGRADER_HUGE_PAGES=0`` leaves malloc as it is). The zygote removes that variable
+    before any job."""
+    if os.environ.get("AUTOGRADER_HUGE_PAGES", "1") == "0":
+        return clean_env(python, home="/tmp", tmp="/tmp")
+    return {**clean_env(python, home="/tmp", tmp="/tmp"), "GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
 
 
 def _digest(files: list[Path]) -> str:
@@ -166,7 +174,7 @@ class Zygote:
         theirs_fd = fd_not_3(os.dup(theirs.fileno()))
         theirs.close()
         fds: dict[str, int] = {}
-        data = identity_files(self.uid)
+        data = {**identity_files(self.uid), **huge_pages()}
         prog = seccomp.program(warm=True)
         if prog is not None:
             data["seccomp"] = prog
@@ -184,7 +192,7 @@ class Zygote:
             # From the spawner thread: bwrap's --die-with-parent follows the thread that
             # started it, and the zygote must outlive the engine's worker threads.
             self.proc = _spawn(subprocess.Popen, full, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
-                               cwd=self.dir, env=clean_env(python, home="/tmp", tmp="/tmp"),
+                               cwd=self.dir, env=zygote_env(python),
                                pass_fds=(*fds.values(), theirs_fd), start_new_session=True)
         except BaseException:
             ours.close()

@@ -21,14 +21,17 @@ as the slot uid 61000+slot with no capabilities, seccomp, no network):
   of the harness and the zygote's code. It clears PR_SET_DUMPABLE (same-uid jobs can
   neither ptrace it nor open /proc/1/{mem,fd,environ}), is PID 1 of its namespace
   (signals from the jobs, kill(-1) included, never reach it), imports the preload
-  modules and the harness, then waits for commands on a SOCK_SEQPACKET socket.
+  modules and the harness, then waits for commands on a SOCK_SEQPACKET socket. Its heap
+  is in transparent huge pages where the host allows them (bwrap.huge_pages): fewer
+  page-table entries to copy at each fork and to drop at each exit.
 * job: the trusted side mounts a tmpfs with a byte and inode quota (jobfs.py) on a new
   job folder ``job-<128 random bits>`` (mkdir fails if it exists; the slot folder is a
   shared mount, so the tmpfs appears in the zygote's namespace too), copies the caller's
   workdir into it (regular files only, owned by the slot uid), makes pipes and a per-job memory cgroup, and sends "run"
-  with the pipe ends (SCM_RIGHTS). The zygote forks; the child (new session) blocks
-  on a go byte; the trusted side writes the child's host pid into the job cgroup,
-  checks it is there, sends go. The child sets RLIMIT_CPU/FSIZE/NPROC/CORE, moves
+  with the pipe ends and (cgroup v1) the cgroup's ``tasks`` file (SCM_RIGHTS). The zygote
+  forks; the child joins the cgroup through that file, closes it, and (new session) blocks
+  on a go byte; the trusted side checks the child is in the job cgroup (else writes its
+  host pid there itself), sends go. The child sets RLIMIT_CPU/FSIZE/NPROC/CORE, moves
   stdout/stderr/progress to 1/2/3, chdirs into the job folder and runs the harness's
   ``main(job_folder)``. Wall, idle and CPU time, memory (cgroup OOM) are judged as in
   every backend (supervise.watch); the progress lines on fd 3 reach ``on_progress``.

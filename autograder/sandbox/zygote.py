@@ -262,6 +262,7 @@ def main(argv: list[str]) -> None:
     if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:  # no ptrace, no /proc/1/mem by the jobs
         sys.exit("cannot clear PR_SET_DUMPABLE")
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1 with no handler: jobs cannot signal it
+    os.environ.pop("GLIBC_TUNABLES", None)  # read by malloc at start; jobs get the usual environment
     slot_dir, ctl_fd, preload = argv[1], int(argv[2]), [m for m in argv[3].split(",") if m]
     Zygote(slot_dir, ctl_fd, preload, warm=argv[4:5] != ["cold"]).serve()
 
