@@ -534,3 +534,43 @@ def test_the_zygote_heap_is_in_huge_pages_unless_turned_off(tmp_path, monkeypatc
     assert f"SEEN (None, {HOST_THP.read_text()!r}, ['enabled', 'hpage_pmd_size'])" in r.stdout_tail
     huge = _anon_huge_kb(zygote_pid(slot))
     assert (huge >= 2048) if setting == "default" else (huge == 0), huge
+
+
+def test_the_harness_is_the_zygote_s_and_a_cold_run_gets_its_own(tmp_path, monkeypatch):
+    """The engine writes no harness into a warm job's folder (the zygote has it imported);
+    when the warm sandbox gives a run to the cold backend (no memory cgroup here, say), it
+    writes the harness there first, and the grade is the same."""
+    course = Course(copy_course(MINI, tmp_path / "course", generated=False))
+    plan = load_plan(course, "mini")
+    source = json.loads(course.source_notebook("mini").read_text())
+    path = tmp_path / "sub" / "mini.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(with_answer(source, "dot", "import numpy as np\ndef dot(a, b):\n"
+                                                           "    return float(np.sum(np.asarray(a) * np.asarray(b)))\n")))
+    seen = []
+
+    def spy(cls):
+        real = cls.run
+
+        def run(self, argv, workdir, *a, **k):
+            seen.append((cls.__name__, sorted(p.name for p in workdir.iterdir())))
+            return real(self, argv, workdir, *a, **k)
+        monkeypatch.setattr(cls, "run", run)
+
+    spy(WarmSandbox)
+    spy(BwrapSandbox)
+    grades = {}
+    for how in ("warm", "cold"):
+        if how == "cold":
+            monkeypatch.setattr(MemoryCgroup, "create", classmethod(lambda cls, slot, mb: None))
+        seen.clear()
+        r = grade_submission(course, plan, Submission("s", path), WarmSandbox(), Limits(wall_s=60, idle_s=20),
+                             slot=SLOT + 17, rng=np.random.default_rng(3))
+        grades[how] = (r.score, r.status, [(q.score, q.feedback) for q in r.questions])
+        if how == "warm":
+            assert [cls for cls, _ in seen] == ["WarmSandbox"], seen
+            assert "job.json" in seen[0][1] and "autograder" not in seen[0][1]
+        else:
+            assert [cls for cls, _ in seen] == ["WarmSandbox", "BwrapSandbox"], seen
+            assert "autograder" not in seen[0][1] and "autograder" in seen[1][1]
+    assert grades["warm"] == grades["cold"] and grades["warm"][0] == 2, grades

@@ -162,3 +162,23 @@ def test_zygote_tells_a_preload_that_did_not_import_from_one_whose_warm_up_faile
     assert out.returncode == 0, out.stderr[-2000:]
     said = json.loads(out.stdout.strip().splitlines()[-1])
     assert said == {"failed": ["no_such_module_here"], "not_warmed": {"json": "RuntimeError: no display"}}
+
+
+def test_the_harness_digest_follows_the_files(tmp_path, monkeypatch):
+    """Asked before every job: the same files give the same digest without being read
+    again; a changed harness file changes it (and so restarts the zygotes)."""
+    import shutil
+
+    from autograder.sandbox import slot
+
+    harness = tmp_path / "harness"
+    shutil.copytree(slot.HARNESS_DIR, harness, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(slot, "HARNESS_DIR", harness)
+    first = slot.harness_digest()
+    reads = []
+    real = slot._digest
+    monkeypatch.setattr(slot, "_digest", lambda files: reads.append(len(files)) or real(files))
+    assert slot.harness_digest() == first and reads == []
+    run = harness / "run.py"
+    run.write_text(run.read_text() + "\n# changed\n")
+    assert slot.harness_digest() != first and len(reads) == 1

@@ -32,9 +32,9 @@ from autograder.grade.plan import Plan
 from autograder.grade.results import QuestionResult, SubmissionResult
 from autograder.grade.submission import InvalidSubmission, Submission, merge, read_notebook
 from autograder.harness import wire
-from autograder.paths import PACKAGE, Course
+from autograder.paths import Course
 from autograder.sandbox import HarnessJob, imports_of
-from autograder.sandbox.preload import HEAVY_MODULES
+from autograder.sandbox.preload import HEAVY_MODULES, write_harness
 from autograder.text import clean
 
 MAX_ATTEMPTS = 4  # a run, plus reruns that skip a cell or check that hung or crashed
@@ -207,14 +207,14 @@ def _display_only(plan: Plan, merged, checks: list[dict], public: list[dict]) ->
     return display.display_plan(merged.cells, own, later)
 
 
-def _fill(work: Path, job: dict) -> None:
+def _fill(work: Path, job: dict, harness: bool = True) -> None:
     """(Re)write everything the sandbox reads, from the trusted copy in memory: a rerun
-    must not pick up a harness or job file that the previous attempt changed."""
+    must not pick up a harness or job file that the previous attempt changed. ``harness``:
+    the harness package too (a sandbox that brings its own needs none)."""
     shutil.rmtree(work, ignore_errors=True)
-    (work / "autograder" / "harness").mkdir(parents=True)
-    (work / "autograder" / "__init__.py").write_text("")
-    for f in (PACKAGE / "harness").glob("*.py"):
-        shutil.copy(f, work / "autograder" / "harness" / f.name)
+    work.mkdir(parents=True)
+    if harness:
+        write_harness(work)
     for f in job["data"]:
         shutil.copy(f, work / f.name)
     (work / "job.json").write_text(json.dumps(job["job"]))
@@ -228,7 +228,7 @@ def _run(work: Path, job: dict, sandbox, limits, slot, clock: dict | None = None
     ``clock`` gathers the seconds spent in each phase (see :func:`_clock_run`)."""
     clock = {} if clock is None else clock
     job["job"]["skip"] = []
-    _fill(work, job)  # before a slot is taken
+    _fill(work, job, not getattr(sandbox, "brings_harness", False))  # before a slot is taken
     with _slot_for_run(slot, clock) as slot:
         return _attempts(work, job, sandbox, limits, slot, clock)
 
@@ -263,7 +263,7 @@ def _attempts(work: Path, job: dict, sandbox, limits, slot: int, clock: dict):
 
         if attempt:
             job["job"]["skip"] = sorted(skipped)
-            _fill(work, job)
+            _fill(work, job, not getattr(sandbox, "brings_harness", False))
         left = deadline - time.monotonic()
         if left <= 1:
             problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")

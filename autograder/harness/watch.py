@@ -36,8 +36,7 @@ def install():
             found[check] = reason[:300]
 
     def refused_import(name: str) -> bool:
-        watch = state["watch"]
-        return any(name == m or name.startswith(m + ".") for m in watch["imports"])
+        return _under(name, state["watch"])
 
     def hook(event, args):
         watch = state["watch"]
@@ -61,10 +60,9 @@ def install():
             module = frame.f_globals.get("__name__", "")
             if not isinstance(module, str):
                 return
-            for prefix in watch["imports"]:
-                if module == prefix or module.startswith(prefix + "."):
-                    note(f"ran {module}")
-                    return
+            if _under(module, watch):
+                note(f"ran {module}")
+                return
             qualname = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
             for prefix, name in watch["frames"]:
                 if (module == prefix or module.startswith(prefix + ".")) and \
@@ -91,9 +89,8 @@ def install():
                 return self
             state["ours"] = True
             try:
-                for name in list(sys.modules):
-                    if any(name == m or name.startswith(m + ".") for m in self.watch["imports"]):
-                        self.stashed[name] = sys.modules.pop(name)
+                for name in [n for n in sys.modules if _under(n, self.watch)]:  # torch: 1,500 names
+                    self.stashed[name] = sys.modules.pop(name)
                 state["check"], state["watch"] = self.check, self.watch
                 threading.setprofile(profile)
                 sys.setprofile(profile)
@@ -119,6 +116,11 @@ def install():
     return _Probe, lambda: dict(found)
 
 
+def _under(module: str, watch: dict) -> bool:
+    """``module`` is one of the watch's ruled-out modules or inside one."""
+    return module in watch["imports"] or module.startswith(watch["packages"])
+
+
 def _clean(watch) -> dict | None:
     """The job's watch description, checked: lists of plain strings only."""
     if not isinstance(watch, dict):
@@ -136,6 +138,7 @@ def _clean(watch) -> dict | None:
     clean = {"imports": strings(watch.get("imports"), 1), "frames": strings(watch.get("frames"), 2),
              "builtins": strings(watch.get("builtins"), 2)}
     clean["cnames"] = frozenset(name for _prefix, name in clean["builtins"])
+    clean["packages"] = tuple(m + "." for m in clean["imports"])  # what is inside them
     if not (clean["imports"] or clean["frames"] or clean["builtins"]):
         return None
     return clean

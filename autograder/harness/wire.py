@@ -6,6 +6,7 @@ not a plain numeric array of a sane size before it allocates memory for it.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import zipfile
@@ -20,6 +21,10 @@ try:  # the trusted side; in the sandbox only the writing half is used
 except ImportError:  # pragma: no cover - the sandbox copies only the harness
     def clean(value, limit=None, oneline=False):
         return str(value)[:limit]
+
+# zipfile decodes member names as cp437: looked up here, so a job forked from the warm
+# sandbox's zygote finds the codec loaded (its first lookup imports a module).
+codecs.lookup("cp437")
 
 MAX_ARRAY_BYTES = 256 * 2**20
 MAX_TOTAL_BYTES = 512 * 2**20

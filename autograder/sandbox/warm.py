@@ -67,7 +67,7 @@ from typing import Callable
 from .bwrap import MAX_SLOTS, BwrapSandbox, check_job
 from .jobfs import remove_tree, sweep_stale
 from .limits import Limits, MemoryCgroup, RunResult
-from .preload import DEFAULT_PRELOAD, HEAVY_MODULES, HarnessJob
+from .preload import DEFAULT_PRELOAD, HEAVY_MODULES, HarnessJob, write_harness
 from .slot import MAX_JOBS, OUTCOME_CAPS, Zygote, ZygoteError, harness_digest, log_once
 
 MAX_ZYGOTES = max(4, 2 * (os.cpu_count() or 1))  # idle zygotes beyond this are stopped
@@ -158,6 +158,7 @@ _POOL = _Pool()
 class WarmSandbox:
     name = "warm"
     isolated = True
+    brings_harness = True  # the engine leaves the harness out of the workdir (see _cold)
 
     def __init__(self, preload: tuple[str, ...] = DEFAULT_PRELOAD, uid_base: int | None = None):
         """``preload``: modules every zygote imports (HEAVY_MODULES names), besides those
@@ -192,19 +193,19 @@ class WarmSandbox:
         workdir = check_job(workdir, slot)
         if harness is None or not os.path.isabs(argv[0]):
             log_once("argv", "warm sandbox: only the grading harness runs warm; other commands run cold")
-            return self.cold.run(argv, workdir, limits, slot, on_progress)
+            return self._cold(argv, workdir, limits, slot, on_progress, harness)
         cgroup = MemoryCgroup.create(slot, limits.memory_mb)
         if cgroup is None:
             log_once("cgroup", "warm sandbox: no writable memory cgroup here, so every job runs on "
                                 "the cold bwrap backend (a fresh interpreter per run)")
-            return self.cold.run(argv, workdir, limits, slot, on_progress)
+            return self._cold(argv, workdir, limits, slot, on_progress, harness)
         preload = tuple(dict.fromkeys(self.preload + tuple(harness.preload)))
         try:
             z = _POOL.acquire(slot, argv[0], preload, limits.memory_mb, self.cold)
         except (ZygoteError, OSError) as exc:
             cgroup.remove()
             log_once(f"start:{type(exc).__name__}", f"warm sandbox unavailable ({exc}); running cold")
-            return self.cold.run(argv, workdir, limits, slot, on_progress)
+            return self._cold(argv, workdir, limits, slot, on_progress, harness)
         try:
             return z.run_job(workdir, limits, on_progress, cgroup)
         except ZygoteError as exc:
@@ -216,10 +217,17 @@ class WarmSandbox:
                     (workdir / name).unlink()
                 except OSError:
                     pass
-            return self.cold.run(argv, workdir, limits, slot, on_progress)
+            return self._cold(argv, workdir, limits, slot, on_progress, harness)
         finally:
             cgroup.remove()
             _POOL.release(z)
+
+    def _cold(self, argv, workdir: Path, limits: Limits, slot: int, on_progress, harness) -> RunResult:
+        """A run on the cold backend. A fresh interpreter imports the engine's harness from
+        the workdir, where the engine leaves it out for this backend (``brings_harness``)."""
+        if harness is not None:
+            write_harness(workdir)
+        return self.cold.run(argv, workdir, limits, slot, on_progress)
 
 
 def shutdown() -> None:
