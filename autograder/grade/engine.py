@@ -207,13 +207,13 @@ def _display_only(plan: Plan, merged, checks: list[dict], public: list[dict]) ->
     return display.display_plan(merged.cells, own, later)
 
 
-def _fill(work: Path, job: dict, harness: bool = True) -> None:
+def _fill(work: Path, job: dict, sandbox) -> None:
     """(Re)write everything the sandbox reads, from the trusted copy in memory: a rerun
-    must not pick up a harness or job file that the previous attempt changed. ``harness``:
-    the harness package too (a sandbox that brings its own needs none)."""
+    must not pick up a harness or job file that the previous attempt changed. The harness
+    package too, unless ``sandbox`` brings its own (the warm one)."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    if harness:
+    if not getattr(sandbox, "brings_harness", False):
         write_harness(work)
     for f in job["data"]:
         shutil.copy(f, work / f.name)
@@ -228,7 +228,7 @@ def _run(work: Path, job: dict, sandbox, limits, slot, clock: dict | None = None
     ``clock`` gathers the seconds spent in each phase (see :func:`_clock_run`)."""
     clock = {} if clock is None else clock
     job["job"]["skip"] = []
-    _fill(work, job, not getattr(sandbox, "brings_harness", False))  # before a slot is taken
+    _fill(work, job, sandbox)  # before a slot is taken
     with _slot_for_run(slot, clock) as slot:
         return _attempts(work, job, sandbox, limits, slot, clock)
 
@@ -263,7 +263,7 @@ def _attempts(work: Path, job: dict, sandbox, limits, slot: int, clock: dict):
 
         if attempt:
             job["job"]["skip"] = sorted(skipped)
-            _fill(work, job, not getattr(sandbox, "brings_harness", False))
+            _fill(work, job, sandbox)
         left = deadline - time.monotonic()
         if left <= 1:
             problem = ("timeout", f"the notebook used up its {limits.wall_s:.0f} s time limit")

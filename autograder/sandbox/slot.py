@@ -55,9 +55,10 @@ def zygote_env(python: str) -> dict[str, str]:
     """The zygote's environment: a job's, and malloc asked for huge pages (bwrap.huge_pages;
     ``AUTOGRADER_HUGE_PAGES=0`` leaves malloc as it is). The zygote removes that variable
     before any job."""
-    if os.environ.get("AUTOGRADER_HUGE_PAGES", "1") == "0":
-        return clean_env(python, home="/tmp", tmp="/tmp")
-    return {**clean_env(python, home="/tmp", tmp="/tmp"), "GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
+    env = clean_env(python, home="/tmp", tmp="/tmp")
+    if os.environ.get("AUTOGRADER_HUGE_PAGES", "1") != "0":
+        env["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1"
+    return env
 
 
 def _digest(files: list[Path]) -> str:
